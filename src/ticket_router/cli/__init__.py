@@ -1,0 +1,43 @@
+"""The `ticket-router` command line: parse, call the router, render. No traceback reaches the user."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import typer
+
+from ticket_router.cli import data, route
+
+app = typer.Typer(
+    help="Route telecom support tickets to the right team, offline.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command()(route.route)
+app.command()(route.demo)
+app.command()(data.train)
+app.command()(data.evaluate)
+app.add_typer(data.import_app, name="import")
+
+
+def main() -> None:
+    from ticket_router.settings import SettingsError, get_settings
+
+    try:
+        level = get_settings().log_level.upper()
+    except (SettingsError, ValueError) as error:
+        sys.stderr.write(f"error: invalid configuration: {error}\n")
+        raise SystemExit(2) from None
+    logging.basicConfig(level=getattr(logging, level, logging.WARNING), stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        raise SystemExit(130) from None
+    except Exception as error:  # noqa: BLE001 - the last line of defence: a message, never a traceback
+        logging.getLogger("ticket_router").debug("unexpected error", exc_info=True)
+        sys.stderr.write(f"error: {type(error).__name__}: {error}\n")
+        raise SystemExit(1) from None

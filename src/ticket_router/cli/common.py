@@ -1,0 +1,43 @@
+"""Shared CLI plumbing: settings with command-line overrides, the stderr console, clean failures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from ticket_router.settings import Settings, get_settings
+
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help="SQLite database file (default: $TICKET_ROUTER_DB or the user data dir).")
+]
+
+
+def stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def settings_with(db: Path | None = None, **overrides: object) -> Settings:
+    settings = get_settings()
+    update = {k: v for k, v in overrides.items() if v is not None}
+    if db is not None:
+        update.update(db=db, database_url=None)
+    return settings.model_copy(update=update) if update else settings
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    stderr().print(f"[red]error:[/red] {message}", markup=True, highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def read_input(path: str) -> bytes:
+    import sys
+
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        fail(f"cannot read {path}: {error.strerror or error}")

@@ -1,0 +1,145 @@
+"""`ticket-router import …`, `train` and `evaluate`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ticket_router.bootstrap import build_router, open_configured_store, policy_for
+from ticket_router.cli.common import DbOption, fail, read_input, settings_with, stderr
+from ticket_router.domain import Team
+from ticket_router.ingest import Accepted, Rejected, raw_records, read_customers, read_outages, to_ticket
+
+import_app = typer.Typer(help="Import customers or outages from CSV.", no_args_is_help=True)
+
+
+def _import(kind: str, file: str, db: Path | None) -> None:
+    reader = read_customers if kind == "customers" else read_outages
+    items = list(reader(read_input(file)))
+    good = [i.record for i in items if isinstance(i, Accepted)]
+    bad = [i for i in items if isinstance(i, Rejected)]
+    console = stderr()
+    for item in bad:
+        console.print(str(item), markup=False)
+    store = open_configured_store(settings_with(db))
+    try:
+        count = store.upsert_customers(good) if kind == "customers" else store.upsert_outages(good)  # type: ignore[arg-type]
+    finally:
+        store.close()
+    console.print(f"imported {count} {kind}" + (f", rejected {len(bad)}" if bad else ""))
+    if bad:
+        raise typer.Exit(1)
+
+
+@import_app.command("customers")
+def import_customers(file: Annotated[str, typer.Argument(help="CSV: customer_id,name,vip,account_type,plan,region")],
+                     db: DbOption = None) -> None:
+    """Add or update customers."""
+    _import("customers", file, db)
+
+
+@import_app.command("outages")
+def import_outages(
+    file: Annotated[str, typer.Argument(help="CSV: outage_id,service,region,severity,started_at,ended_at,description")],
+    db: DbOption = None,
+) -> None:
+    """Add or update outages (an empty ended_at means active)."""
+    _import("outages", file, db)
+
+
+def train(
+    corpus: Annotated[Path, typer.Option(help="Folder of labelled *.jsonl files.")] = Path("data/training"),
+    out: Annotated[Path | None, typer.Option(help="Where to write the model (default: the shipped model file).")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed; the same corpus and seed give the same model.")] = 13,
+) -> None:
+    """Rebuild the embedded model from the labelled corpus."""
+    from ticket_router.model.corpus import CorpusError, load_corpus
+    from ticket_router.model.train import default_model_path, train_tfidf
+
+    try:
+        examples, digest = load_corpus(corpus)
+    except (CorpusError, OSError) as error:
+        fail(str(error))
+    console = stderr()
+    console.print(f"training on {len(examples)} examples from {corpus} (sha256 {digest[:12]}…)")
+    model = train_tfidf(examples, digest, seed=seed)
+    target = out or default_model_path()
+    model.save(target)
+    console.print(f"saved {model.info.name} v{model.info.version} to {target}: "
+                  f"5-fold CV accuracy {model.meta['cv_accuracy']:.3f}, temperature {model.meta['temperature']:.2f}")
+
+
+def evaluate(
+    file: Annotated[str, typer.Argument(help="Tickets with a gold `team` field (.jsonl, .json or .csv).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Accuracy, macro-F1, per-team precision/recall, confusion matrix and calibration (ECE) on FILE."""
+    from ticket_router.ingest import detect_format, InputError
+    from ticket_router.model.metrics import evaluate_predictions
+
+    try:
+        fmt = detect_format(file)
+    except InputError as error:
+        fail(str(error))
+    console = stderr()
+    tickets, gold = [], []
+    rejected = 0
+    for item in raw_records(read_input(file), fmt):
+        if isinstance(item, Rejected):
+            console.print(str(item), markup=False)
+            rejected += 1
+            continue
+        line, raw = item
+        team = raw.get("team") if isinstance(raw, dict) else None
+        if team not in {t.value for t in Team}:
+            console.print(f"line {line}: missing or unknown gold team {team!r}", markup=False)
+            rejected += 1
+            continue
+        parsed = to_ticket(raw, line)
+        if isinstance(parsed, Rejected):
+            console.print(str(parsed), markup=False)
+            rejected += 1
+            continue
+        tickets.append(parsed.record)
+        gold.append(team)
+    if not tickets:
+        fail("no valid labelled tickets to evaluate", code=1)
+    settings = settings_with(db)
+    store = open_configured_store(settings)
+    try:
+        decisions = build_router(settings, store).route_many(tickets, save=False)
+    finally:
+        store.close()
+    policy = policy_for(settings)
+    labels = [t.value for t in policy.teams]
+    result = evaluate_predictions(gold, [d.team.value for d in decisions], [d.confidence for d in decisions],
+                                  labels, policy.review_threshold)
+    if as_json:
+        print(json.dumps({"model": decisions[0].model.model_dump(), **result.model_dump()}, indent=2))
+    else:
+        print_evaluation(Console(), result, f"{decisions[0].model.name} v{decisions[0].model.version}")
+    if rejected:
+        raise typer.Exit(1)
+
+
+def print_evaluation(console: Console, result, model_name: str) -> None:  # type: ignore[no-untyped-def]
+    console.print(f"[bold]{model_name}[/bold] on {result.count} tickets")
+    console.print(f"accuracy {result.accuracy:.3f}   macro-F1 {result.macro_f1:.3f}   "
+                  f"ECE {result.ece:.3f}   review rate {result.review_rate:.1%}"
+                  + (f"   accuracy when confident {result.accuracy_when_confident:.3f}"
+                     if result.accuracy_when_confident is not None else ""))
+    per_team = Table("team", "precision", "recall", "F1", "support", title="Per team", title_justify="left")
+    for team, scores in result.per_team.items():
+        per_team.add_row(team, f"{scores.precision:.3f}", f"{scores.recall:.3f}", f"{scores.f1:.3f}", str(scores.support))
+    console.print(per_team)
+    confusion = Table("gold \\ predicted", *[label.split()[0] for label in result.labels],
+                      title="Confusion matrix", title_justify="left")
+    for label, row in zip(result.labels, result.confusion):
+        confusion.add_row(label, *map(str, row))
+    console.print(confusion)

@@ -1,0 +1,1 @@
+"""The embedded classifier: a small interface, the registered implementations, training and evaluation."""

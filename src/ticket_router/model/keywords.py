@@ -1,0 +1,44 @@
+"""A keyword-matching classifier: the benchmark baseline (like the specification's mock tools) and the
+fallback when the trained model cannot be loaded."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ticket_router.domain import Category, ModelInfo
+
+KEYWORDS: dict[Category, tuple[str, ...]] = {
+    Category.NETWORK_OUTAGE: ("outage", "down", "no signal", "no service", "slow", "speed", "dropped",
+                              "disconnect", "coverage", "network", "latency", "throttl"),
+    Category.BILLING_DISPUTE: ("bill", "charge", "refund", "payment", "invoice", "fee", "price", "credit",
+                               "overcharg", "cost", "paid", "cap"),
+    Category.TECHNICAL_PROBLEM: ("router", "modem", "device", "error", "setup", "install", "wifi", "box",
+                                 "sim", "voicemail", "app", "technician", "reset"),
+    Category.ACCOUNT_ACCESS: ("login", "log in", "password", "account", "locked", "cancel", "contract",
+                              "upgrade", "plan", "customer service", "access"),
+}
+
+
+class KeywordClassifier:
+    """Counts keyword hits per category; with no hit at all it is uniform (and so always needs review)."""
+
+    info = ModelInfo(name="keywords", version="1")
+
+    def __init__(self, keywords: dict[Category, tuple[str, ...]] | None = None) -> None:
+        words = keywords or KEYWORDS
+        self._patterns = {c: re.compile("|".join(re.escape(w) for w in ws), re.IGNORECASE) for c, ws in words.items()}
+
+    def _hits(self, text: str) -> dict[Category, list[str]]:
+        return {c: [m.group(0).lower() for m in p.finditer(text)] for c, p in self._patterns.items()}
+
+    def predict_proba(self, texts: Sequence[str]) -> list[dict[Category, float]]:
+        rows = []
+        for text in texts:
+            counts = {c: len(h) for c, h in self._hits(text).items()}
+            total = sum(counts.values())
+            rows.append({c: (n + 0.25) / (total + 0.25 * len(counts)) for c, n in counts.items()})
+        return rows
+
+    def evidence(self, text: str, category: Category, k: int = 4) -> list[str]:
+        return list(dict.fromkeys(self._hits(text)[category]))[:k]

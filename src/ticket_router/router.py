@@ -1,0 +1,192 @@
+"""The local engine: runs the 7 tools for each ticket and assembles the typed `Decision`.
+
+Every ticket gets a decision. When a dependency fails (the model, the store), the router falls back to a safe
+default for that part, and the decision is flagged for review with a reason naming what failed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ticket_router.domain import Decision, Outage, Ticket, utcnow
+from ticket_router.model.base import Classifier
+from ticket_router.model.keywords import KeywordClassifier
+from ticket_router.policy import DEFAULT_POLICY, RoutingPolicy
+from ticket_router.reasoning import build_reasoning
+from ticket_router.store.base import Store
+from ticket_router.tools.classify import Classification, classify_many
+from ticket_router.tools.customer import CustomerContext, check_vip_status
+from ticket_router.tools.entities import Entities, extract_entities
+from ticket_router.tools.history import History, get_historical_context
+from ticket_router.tools.priority import calculate_priority
+from ticket_router.tools.routing import route_to_team
+from ticket_router.tools.service_status import ServiceStatus, matching_outages
+from ticket_router.tools.severity import assess_severity
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TicketContext:
+    """What the tools know about a ticket apart from its category: gathered before any model is asked."""
+
+    entities: Entities
+    customer: CustomerContext
+    status: ServiceStatus
+    history: History
+    review_reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BatchContext:
+    """Looked up once per batch rather than once per ticket."""
+
+    now: datetime
+    active_outages: list[Outage]
+    regions: list[str]
+    review_reasons: list[str] = field(default_factory=list)
+
+
+class Router:
+    engine_name = "local"
+
+    def __init__(
+        self,
+        classifier: Classifier,
+        store: Store,
+        policy: RoutingPolicy = DEFAULT_POLICY,
+        clock: Callable[[], datetime] = utcnow,
+        fallback: Classifier | None = None,
+    ) -> None:
+        self.classifier = classifier
+        self.store = store
+        self.policy = policy
+        self.clock = clock
+        self.fallback = fallback or KeywordClassifier()
+
+    # public ----------------------------------------------------------------------------------------------
+    def route(self, ticket: Ticket, save: bool = True) -> Decision:
+        return self.route_many([ticket], save=save)[0]
+
+    def route_many(self, tickets: Sequence[Ticket], save: bool = True) -> list[Decision]:
+        """Route a batch: one model call, one outage lookup, one write; decisions in input order."""
+        if not tickets:
+            return []
+        started = time.perf_counter()
+        batch = self.batch_context()
+        classifications, model_reasons = self.classify([t.text for t in tickets])
+        shared_ms = (time.perf_counter() - started) * 1000 / len(tickets)
+        decisions = []
+        for ticket, classification in zip(tickets, classifications):
+            own_start = time.perf_counter()
+            context = self.gather(ticket, batch)
+            decision = self.assemble(
+                ticket, classification, context, batch.now, extra_review_reasons=model_reasons,
+                started_ms=shared_ms, own_start=own_start,
+            )
+            decisions.append(decision)
+        if save:
+            self.store.save_decisions(list(zip(tickets, decisions)))
+        return decisions
+
+    # stages ----------------------------------------------------------------------------------------------
+    def batch_context(self) -> BatchContext:
+        now = self.clock()
+        try:
+            return BatchContext(now=now, active_outages=self.store.list_outages(active_at=now),
+                                regions=self.store.known_regions())
+        except Exception as error:  # noqa: BLE001 - any store failure must still give a decision
+            log.warning("outage lookup failed", extra={"error": type(error).__name__})
+            return BatchContext(now=now, active_outages=[], regions=[],
+                                review_reasons=[f"outage lookup failed ({type(error).__name__})"])
+
+    def classify(self, texts: list[str]) -> tuple[list[Classification], list[str]]:
+        try:
+            return classify_many(texts, self.classifier, self.policy), []
+        except Exception as error:  # noqa: BLE001 - a broken model falls back to keywords, flagged
+            log.warning("classifier failed, using keyword fallback", extra={"error": type(error).__name__})
+            reason = f"model {self.classifier.info.name} failed ({type(error).__name__}); keyword fallback used"
+            return classify_many(texts, self.fallback, self.policy), [reason]
+
+    def gather(self, ticket: Ticket, batch: BatchContext) -> TicketContext:
+        reasons = list(batch.review_reasons)
+        entities = extract_entities(ticket.text, batch.regions)
+        try:
+            customer = check_vip_status(ticket.customer_id, self.store)
+        except Exception as error:  # noqa: BLE001
+            reasons.append(f"customer lookup failed ({type(error).__name__})")
+            customer = CustomerContext(customer_id=ticket.customer_id, known=False)
+        try:
+            history = get_historical_context(ticket.customer_id, self.store, batch.now, self.policy)
+        except Exception as error:  # noqa: BLE001
+            reasons.append(f"history lookup failed ({type(error).__name__})")
+            history = History(customer_id=ticket.customer_id, window_days=self.policy.repeat_contact_days)
+        region = customer.region or entities.region
+        status = ServiceStatus(
+            region=region,
+            services=entities.services,
+            matching_outages=matching_outages(batch.active_outages, region, entities.services, batch.now),
+        )
+        return TicketContext(entities=entities, customer=customer, status=status, history=history,
+                             review_reasons=reasons)
+
+    def assemble(
+        self,
+        ticket: Ticket,
+        classification: Classification,
+        context: TicketContext,
+        now: datetime,
+        *,
+        extra_review_reasons: Sequence[str] = (),
+        evidence: list[str] | None = None,
+        engine: str | None = None,
+        llm: dict | None = None,  # type: ignore[type-arg]
+        started_ms: float = 0.0,
+        own_start: float | None = None,
+    ) -> Decision:
+        """Turn a classification plus context into the final decision: priority, routing, reasoning."""
+        own_start = own_start if own_start is not None else time.perf_counter()
+        severity = assess_severity(ticket.text, classification.category, self.policy)
+        age_hours = max((now - ticket.created_at).total_seconds() / 3600, 0.0)
+        priority = calculate_priority(
+            severity, context.customer, context.status, age_hours, context.history, self.policy,
+            same_category_before=context.history.same_category(classification.category),
+        )
+        routing = route_to_team(
+            classification.probabilities, self.policy, [*extra_review_reasons, *context.review_reasons]
+        )
+        reasoning = build_reasoning(
+            classification, routing, context.entities, context.customer, context.status, context.history,
+            priority, evidence,
+        )
+        return Decision(
+            decision_id=uuid.uuid4().hex,
+            ticket_id=ticket.ticket_id,
+            customer_id=ticket.customer_id,
+            team=routing.team,
+            category=classification.category,
+            priority=priority.priority,
+            confidence=routing.confidence,
+            needs_review=routing.needs_review,
+            review_reasons=routing.review_reasons,
+            alternatives=routing.alternatives,
+            secondary_categories=classification.secondary,
+            reasoning=reasoning,
+            entities=context.entities.model_dump(mode="json"),
+            priority_factors=priority.factors,
+            priority_score=priority.score,
+            vip=context.customer.vip,
+            active_outages=[o.outage_id for o in context.status.matching_outages],
+            prior_tickets=len(context.history.recent),
+            engine=engine or self.engine_name,
+            model=classification.model,
+            policy_version=self.policy.version,
+            processing_ms=round(started_ms + (time.perf_counter() - own_start) * 1000, 3),
+            decided_at=now,
+            llm=llm,
+        )

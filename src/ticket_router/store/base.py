@@ -1,0 +1,56 @@
+"""The storage interface every backend implements (SQLite and PostgreSQL today, DynamoDB later)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict
+
+from ticket_router.domain import Category, Customer, Decision, Outage, Priority, Team, Ticket
+
+
+class PastTicket(BaseModel):
+    """A ticket the customer raised before, with the decision it got."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ticket_id: str
+    created_at: datetime
+    subject: str
+    team: Team
+    category: Category
+    priority: Priority
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What the router and the edges need from storage. Implementations must be safe to reuse across calls."""
+
+    def get_customer(self, customer_id: str) -> Customer | None: ...
+
+    def upsert_customers(self, customers: list[Customer]) -> int: ...
+
+    def list_customers(self, search: str = "", limit: int = 1000) -> list[Customer]: ...
+
+    def upsert_outages(self, outages: list[Outage]) -> int: ...
+
+    def list_outages(self, active_at: datetime | None = None) -> list[Outage]: ...
+
+    def resolve_outage(self, outage_id: str, ended_at: datetime) -> bool: ...
+
+    def known_regions(self) -> list[str]: ...
+
+    def customer_history(self, customer_id: str, since: datetime, limit: int = 20) -> list[PastTicket]: ...
+
+    def save_decisions(self, items: list[tuple[Ticket, Decision]]) -> None: ...
+
+    def get_decision(self, ticket_id: str) -> Decision | None: ...
+
+    def get_ticket(self, ticket_id: str) -> Ticket | None: ...
+
+    def list_decisions(self, since: datetime | None = None, limit: int = 10000) -> list[Decision]: ...
+
+    def is_empty(self) -> bool: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,134 @@
+"""Tables and versioned migrations, shared by every SQL backend (SQLite, PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    DateTime,
+    Dialect,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    select,
+)
+
+from ticket_router.domain import as_utc
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Always UTC: aware in PostgreSQL, naive-UTC in SQLite, aware UTC when read back from either."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = as_utc(value)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return as_utc(value) if value is not None else None
+
+
+metadata = MetaData()
+
+schema_version = Table("schema_version", metadata, Column("version", Integer, primary_key=True))
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("customer_id", String(100), primary_key=True),
+    Column("name", String(200), nullable=False, default=""),
+    Column("vip", Boolean, nullable=False, default=False),
+    Column("account_type", String(20), nullable=False),
+    Column("plan", String(100), nullable=False, default=""),
+    Column("region", String(100), nullable=False, default=""),
+)
+
+outages = Table(
+    "outages",
+    metadata,
+    Column("outage_id", String(100), primary_key=True),
+    Column("service", String(20), nullable=False),
+    Column("region", String(100), nullable=False),
+    Column("severity", String(20), nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("ended_at", UtcDateTime, nullable=True),
+    Column("description", Text, nullable=False, default=""),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("ticket_id", String(200), primary_key=True),
+    Column("customer_id", String(100), nullable=True, index=True),
+    Column("subject", Text, nullable=False, default=""),
+    Column("description", Text, nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("channel", String(50), nullable=True),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("decision_id", String(64), primary_key=True),
+    Column("ticket_id", String(200), nullable=False),
+    Column("customer_id", String(100), nullable=True),
+    Column("decided_at", UtcDateTime, nullable=False),
+    Column("team", String(50), nullable=False),
+    Column("category", String(50), nullable=False),
+    Column("priority", String(4), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("needs_review", Boolean, nullable=False),
+    Column("engine", String(20), nullable=False),
+    Column("model_name", String(100), nullable=False),
+    Column("model_version", String(50), nullable=False),
+    Column("processing_ms", Float, nullable=False),
+    Column("payload", Text, nullable=False),
+    Index("ix_decisions_ticket", "ticket_id", "decided_at"),
+    Index("ix_decisions_decided_at", "decided_at"),
+)
+
+Migration = Callable[[Connection], None]
+
+
+def _create(*tables: Table) -> Migration:
+    def run(conn: Connection) -> None:
+        for table in tables:
+            table.create(conn, checkfirst=True)
+
+    return run
+
+
+# Append only: a published migration never changes. Each entry's number is the schema version it produces.
+MIGRATIONS: list[tuple[int, Migration]] = [
+    (1, _create(customers, outages, tickets, decisions)),
+]
+
+
+def current_version(conn: Connection) -> int:
+    schema_version.create(conn, checkfirst=True)
+    return conn.execute(select(schema_version.c.version).order_by(schema_version.c.version.desc())).scalar() or 0
+
+
+def upgrade(conn: Connection) -> list[int]:
+    """Apply every migration newer than the database's version; returns the versions applied."""
+    applied = []
+    start = current_version(conn)
+    for version, migrate in MIGRATIONS:
+        if version > start:
+            migrate(conn)
+            conn.execute(schema_version.insert().values(version=version))
+            applied.append(version)
+    return applied

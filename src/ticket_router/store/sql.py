@@ -1,0 +1,199 @@
+"""The SQL store: one implementation over SQLAlchemy Core for SQLite (WAL) and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, Table, create_engine, event, func, insert, select, update
+from sqlalchemy.engine import make_url
+
+from ticket_router.domain import Customer, Decision, Outage, Ticket
+from ticket_router.store import schema
+from ticket_router.store.base import PastTicket
+from ticket_router.store.schema import customers, decisions, outages, tickets
+
+
+def make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False))
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _dialect_insert(engine: Engine, table: Table):  # type: ignore[no-untyped-def]
+    """INSERT with ON CONFLICT support, which SQLite and PostgreSQL both have under the same API."""
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table)
+
+
+def _upsert(engine: Engine, table: Table, rows: list[dict], key: str) -> int:  # type: ignore[type-arg]
+    if not rows:
+        return 0
+    statement = _dialect_insert(engine, table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[key], set_={c: statement.excluded[c] for c in rows[0] if c != key}
+    )
+    with engine.begin() as conn:
+        conn.execute(statement, rows)
+    return len(rows)
+
+
+class SqlStore:
+    """Implements `Store`. Migrations run when the store is opened."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        with engine.begin() as conn:
+            schema.upgrade(conn)
+
+    @classmethod
+    def from_url(cls, url: str) -> SqlStore:
+        return cls(make_engine(url))
+
+    # customers -------------------------------------------------------------------------------------------
+    def get_customer(self, customer_id: str) -> Customer | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(customers).where(customers.c.customer_id == customer_id)).mappings().first()
+        return Customer.model_validate(dict(row)) if row else None
+
+    def upsert_customers(self, items: list[Customer]) -> int:
+        return _upsert(self.engine, customers, [c.model_dump(mode="json") for c in items], "customer_id")
+
+    def list_customers(self, search: str = "", limit: int = 1000) -> list[Customer]:
+        query = select(customers).order_by(customers.c.customer_id).limit(limit)
+        if search:
+            pattern = f"%{search.lower()}%"
+            query = query.where(
+                func.lower(customers.c.customer_id).like(pattern) | func.lower(customers.c.name).like(pattern)
+            )
+        with self.engine.connect() as conn:
+            return [Customer.model_validate(dict(row)) for row in conn.execute(query).mappings()]
+
+    # outages ---------------------------------------------------------------------------------------------
+    def upsert_outages(self, items: list[Outage]) -> int:
+        return _upsert(self.engine, outages, [o.model_dump() for o in items], "outage_id")
+
+    def list_outages(self, active_at: datetime | None = None) -> list[Outage]:
+        query = select(outages).order_by(outages.c.started_at.desc())
+        if active_at is not None:
+            query = query.where(outages.c.started_at <= active_at).where(
+                outages.c.ended_at.is_(None) | (outages.c.ended_at > active_at)
+            )
+        with self.engine.connect() as conn:
+            return [Outage.model_validate(dict(row)) for row in conn.execute(query).mappings()]
+
+    def resolve_outage(self, outage_id: str, ended_at: datetime) -> bool:
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(outages).where(outages.c.outage_id == outage_id).values(ended_at=ended_at)
+            )
+        return result.rowcount > 0
+
+    def known_regions(self) -> list[str]:
+        with self.engine.connect() as conn:
+            found = set(conn.execute(select(customers.c.region).distinct()).scalars())
+            found |= set(conn.execute(select(outages.c.region).distinct()).scalars())
+        return sorted(region for region in found if region)
+
+    # tickets and decisions -------------------------------------------------------------------------------
+    def customer_history(self, customer_id: str, since: datetime, limit: int = 20) -> list[PastTicket]:
+        latest = (
+            select(decisions.c.ticket_id, func.max(decisions.c.decided_at).label("decided_at"))
+            .group_by(decisions.c.ticket_id)
+            .subquery()
+        )
+        query = (
+            select(
+                tickets.c.ticket_id, tickets.c.created_at, tickets.c.subject,
+                decisions.c.team, decisions.c.category, decisions.c.priority,
+            )
+            .join(latest, latest.c.ticket_id == tickets.c.ticket_id)
+            .join(
+                decisions,
+                (decisions.c.ticket_id == latest.c.ticket_id) & (decisions.c.decided_at == latest.c.decided_at),
+            )
+            .where(tickets.c.customer_id == customer_id, tickets.c.created_at >= since)
+            .order_by(tickets.c.created_at.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [PastTicket.model_validate({**row, "subject": row["subject"][:120]}) for row in rows]
+
+    def save_decisions(self, items: list[tuple[Ticket, Decision]]) -> None:
+        if not items:
+            return
+        ticket_rows = [t.model_dump(include={"ticket_id", "customer_id", "subject", "description",
+                                             "created_at", "channel"}) for t, _ in items]
+        decision_rows = [_decision_row(d) for _, d in items]
+        with self.engine.begin() as conn:
+            conn.execute(_dialect_insert(self.engine, tickets).on_conflict_do_nothing(), ticket_rows)
+            conn.execute(insert(decisions), decision_rows)
+
+    def get_decision(self, ticket_id: str) -> Decision | None:
+        query = (
+            select(decisions.c.payload)
+            .where(decisions.c.ticket_id == ticket_id)
+            .order_by(decisions.c.decided_at.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            payload = conn.execute(query).scalar()
+        return Decision.model_validate_json(payload) if payload else None
+
+    def get_ticket(self, ticket_id: str) -> Ticket | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(tickets).where(tickets.c.ticket_id == ticket_id)).mappings().first()
+        return Ticket.model_validate(dict(row)) if row else None
+
+    def list_decisions(self, since: datetime | None = None, limit: int = 10000) -> list[Decision]:
+        query = select(decisions.c.payload).order_by(decisions.c.decided_at.desc()).limit(limit)
+        if since is not None:
+            query = query.where(decisions.c.decided_at >= since)
+        with self.engine.connect() as conn:
+            return [Decision.model_validate_json(p) for p in conn.execute(query).scalars()]
+
+    def is_empty(self) -> bool:
+        with self.engine.connect() as conn:
+            return not conn.execute(select(customers.c.customer_id).limit(1)).first()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _decision_row(decision: Decision) -> dict:  # type: ignore[type-arg]
+    return {
+        "decision_id": decision.decision_id,
+        "ticket_id": decision.ticket_id,
+        "customer_id": decision.customer_id,
+        "decided_at": decision.decided_at,
+        "team": decision.team.value,
+        "category": decision.category.value,
+        "priority": decision.priority.value,
+        "confidence": decision.confidence,
+        "needs_review": decision.needs_review,
+        "engine": decision.engine,
+        "model_name": decision.model.name,
+        "model_version": decision.model.version,
+        "processing_ms": decision.processing_ms,
+        "payload": decision.model_dump_json(),
+    }
+
