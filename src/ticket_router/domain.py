@@ -187,3 +187,18 @@ class Decision(Strict):
     processing_ms: float
     decided_at: datetime
     llm: dict[str, Any] | None = None
+
+
+class Feedback(Strict):
+    """What a ticket really needed, as an agent recorded it: the production measure of accuracy."""
+
+    ticket_id: str = Field(min_length=1)
+    team: Team
+    priority: Priority | None = None
+    agent: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+
+    @field_validator("created_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return as_utc(value)

@@ -7,7 +7,7 @@ from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict
 
-from ticket_router.domain import Category, Customer, Decision, Outage, Priority, Team, Ticket
+from ticket_router.domain import Category, Customer, Decision, Feedback, Outage, Priority, Team, Ticket
 
 
 class PastTicket(BaseModel):
@@ -50,6 +50,12 @@ class Store(Protocol):
     def get_ticket(self, ticket_id: str) -> Ticket | None: ...
 
     def list_decisions(self, since: datetime | None = None, limit: int = 10000) -> list[Decision]: ...
+
+    def save_feedback(self, feedback: Feedback) -> None: ...
+
+    def list_feedback(self, since: datetime | None = None) -> list[Feedback]:
+        """Every feedback record since `since`, oldest first (the latest per ticket is the one that counts)."""
+        ...
 
     def is_empty(self) -> bool: ...
 

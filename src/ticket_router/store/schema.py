@@ -100,6 +100,17 @@ decisions = Table(
     Index("ix_decisions_decided_at", "decided_at"),
 )
 
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", String(200), nullable=False, index=True),
+    Column("team", String(50), nullable=False),
+    Column("priority", String(4), nullable=True),
+    Column("agent", String(200), nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
 Migration = Callable[[Connection], None]
 
 
@@ -114,6 +125,7 @@ def _create(*tables: Table) -> Migration:
 # Append only: a published migration never changes. Each entry's number is the schema version it produces.
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _create(customers, outages, tickets, decisions)),
+    (2, _create(feedback)),
 ]
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from sqlalchemy import Engine, Table, create_engine, event, func, insert, select, update
 from sqlalchemy.engine import make_url
 
-from ticket_router.domain import Customer, Decision, Outage, Ticket
+from ticket_router.domain import Customer, Decision, Feedback, Outage, Ticket
 from ticket_router.store import schema
 from ticket_router.store.base import PastTicket
-from ticket_router.store.schema import customers, decisions, outages, tickets
+from ticket_router.store.schema import customers, decisions, feedback, outages, tickets
 
 
 def make_engine(url: str) -> Engine:
@@ -170,6 +170,18 @@ class SqlStore:
             query = query.where(decisions.c.decided_at >= since)
         with self.engine.connect() as conn:
             return [Decision.model_validate_json(p) for p in conn.execute(query).scalars()]
+
+    def save_feedback(self, item: Feedback) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(insert(feedback).values(**item.model_dump()))
+
+    def list_feedback(self, since: datetime | None = None) -> list[Feedback]:
+        query = select(feedback.c.ticket_id, feedback.c.team, feedback.c.priority, feedback.c.agent,
+                       feedback.c.created_at).order_by(feedback.c.created_at, feedback.c.id)
+        if since is not None:
+            query = query.where(feedback.c.created_at >= since)
+        with self.engine.connect() as conn:
+            return [Feedback.model_validate(dict(row)) for row in conn.execute(query).mappings()]
 
     def is_empty(self) -> bool:
         with self.engine.connect() as conn:
