@@ -8,8 +8,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from ticket_router.domain import Category, ModelInfo, utcnow
-from ticket_router.model.base import Classifier
+from ticket_router.domain import ModelInfo, utcnow
+from ticket_router.model.base import Classifier, Prediction
 from ticket_router.model.registry import load_classifier
 from ticket_router.policy import RoutingPolicy
 from ticket_router.router import Router
@@ -27,11 +27,8 @@ class UnavailableClassifier:
         self.info = ModelInfo(name=name, version="unavailable")
         self.error = error
 
-    def predict_proba(self, texts: Sequence[str]) -> list[dict[Category, float]]:
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
         raise RuntimeError(f"model {self.info.name} could not be loaded: {type(self.error).__name__}")
-
-    def evidence(self, text: str, category: Category, k: int = 4) -> list[str]:
-        return []
 
 
 def open_configured_store(settings: Settings) -> Store:

@@ -78,7 +78,7 @@ class Ticket(Strict):
 
     model_config = ConfigDict(extra="ignore", frozen=True, str_strip_whitespace=False)
 
-    ticket_id: str = Field(min_length=1, max_length=200)
+    ticket_id: str = Field(max_length=200)
     subject: str = ""
     description: str = ""
     customer_id: str | None = None
@@ -89,7 +89,7 @@ class Ticket(Strict):
     @classmethod
     def _id_not_blank(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("ticket_id is blank")
+            raise ValueError("must not be blank")
         return value.strip()
 
     @field_validator("customer_id", "channel")

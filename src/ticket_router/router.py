@@ -11,14 +11,14 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from ticket_router.domain import Decision, Outage, Ticket, utcnow
+from ticket_router.domain import Customer, Decision, Outage, Ticket, utcnow
 from ticket_router.model.base import Classifier
 from ticket_router.model.keywords import KeywordClassifier
 from ticket_router.policy import DEFAULT_POLICY, RoutingPolicy
 from ticket_router.reasoning import build_reasoning
-from ticket_router.store.base import Store
+from ticket_router.store.base import PastTicket, Store
 from ticket_router.tools.classify import Classification, classify_many
 from ticket_router.tools.customer import CustomerContext, check_vip_status
 from ticket_router.tools.entities import Entities, extract_entities
@@ -44,12 +44,22 @@ class TicketContext:
 
 @dataclass
 class BatchContext:
-    """Looked up once per batch rather than once per ticket."""
+    """Looked up once per batch rather than once per ticket: outages, regions, and the batch's customers and
+    their histories (so the customer and history tools read from memory, not one query per ticket)."""
 
     now: datetime
     active_outages: list[Outage]
     regions: list[str]
+    customers: dict[str, Customer] = field(default_factory=dict)
+    histories: dict[str, list[PastTicket]] = field(default_factory=dict)
     review_reasons: list[str] = field(default_factory=list)
+    prefetched: bool = False
+
+    def get_customer(self, customer_id: str) -> Customer | None:
+        return self.customers.get(customer_id)
+
+    def customer_history(self, customer_id: str, since: datetime, limit: int = 20) -> list[PastTicket]:
+        return [past for past in self.histories.get(customer_id, []) if past.created_at >= since][:limit]
 
 
 class Router:
@@ -78,7 +88,7 @@ class Router:
         if not tickets:
             return []
         started = time.perf_counter()
-        batch = self.batch_context()
+        batch = self.batch_context(tickets)
         classifications, model_reasons = self.classify([t.text for t in tickets])
         shared_ms = (time.perf_counter() - started) * 1000 / len(tickets)
         decisions = []
@@ -95,21 +105,30 @@ class Router:
         return decisions
 
     # stages ----------------------------------------------------------------------------------------------
-    def batch_context(self) -> BatchContext:
+    def batch_context(self, tickets: Sequence[Ticket] = ()) -> BatchContext:
         now = self.clock()
         try:
-            return BatchContext(now=now, active_outages=self.store.list_outages(active_at=now),
-                                regions=self.store.known_regions())
+            batch = BatchContext(now=now, active_outages=self.store.list_outages(active_at=now),
+                                 regions=self.store.known_regions())
         except Exception as error:  # noqa: BLE001 - any store failure must still give a decision
-            log.warning("outage lookup failed", extra={"error": type(error).__name__})
+            log.warning("outage lookup failed: %s", type(error).__name__)
             return BatchContext(now=now, active_outages=[], regions=[],
                                 review_reasons=[f"outage lookup failed ({type(error).__name__})"])
+        ids = sorted({t.customer_id for t in tickets if t.customer_id})
+        try:
+            batch.customers = self.store.get_customers(ids)
+            since = now - timedelta(days=self.policy.repeat_contact_days)
+            batch.histories = self.store.customer_histories(ids, since)
+            batch.prefetched = True
+        except Exception as error:  # noqa: BLE001 - fall back to per-ticket lookups, which flag their failures
+            log.warning("batch customer prefetch failed: %s", type(error).__name__)
+        return batch
 
     def classify(self, texts: list[str]) -> tuple[list[Classification], list[str]]:
         try:
             return classify_many(texts, self.classifier, self.policy), []
         except Exception as error:  # noqa: BLE001 - a broken model falls back to keywords, flagged
-            log.warning("classifier failed, using keyword fallback", extra={"error": type(error).__name__})
+            log.warning("classifier failed, using keyword fallback: %s", type(error).__name__)
             reason = f"model {self.classifier.info.name} failed ({type(error).__name__}); keyword fallback used"
             return classify_many(texts, self.fallback, self.policy), [reason]
 
@@ -117,12 +136,14 @@ class Router:
         reasons = list(batch.review_reasons)
         entities = extract_entities(ticket.text, batch.regions)
         try:
-            customer = check_vip_status(ticket.customer_id, self.store)
+            customer = check_vip_status(ticket.customer_id, batch if batch.prefetched else self.store)
         except Exception as error:  # noqa: BLE001
             reasons.append(f"customer lookup failed ({type(error).__name__})")
             customer = CustomerContext(customer_id=ticket.customer_id, known=False)
         try:
-            history = get_historical_context(ticket.customer_id, self.store, batch.now, self.policy)
+            history = get_historical_context(
+                ticket.customer_id, batch if batch.prefetched else self.store, batch.now, self.policy
+            )
         except Exception as error:  # noqa: BLE001
             reasons.append(f"history lookup failed ({type(error).__name__})")
             history = History(customer_id=ticket.customer_id, window_days=self.policy.repeat_contact_days)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from ticket_router.domain import Category, ModelInfo
 
@@ -11,15 +11,16 @@ from ticket_router.domain import Category, ModelInfo
 MAX_CLASSIFY_CHARS = 20_000
 
 
+class Prediction(NamedTuple):
+    probabilities: dict[Category, float]  # one per category, summing to 1
+    evidence: list[str]  # the words that pushed the text most towards its top category
+
+
 class Classifier(Protocol):
     info: ModelInfo
 
-    def predict_proba(self, texts: Sequence[str]) -> list[dict[Category, float]]:
-        """One probability per category for each text; each row sums to 1."""
-        ...
-
-    def evidence(self, text: str, category: Category, k: int = 4) -> list[str]:
-        """The words in `text` that pushed it most towards `category`."""
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        """One prediction per text, in order. Batch calls are much cheaper per text than single ones."""
         ...
 
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from ticket_router.domain import Category, ModelInfo
+from ticket_router.model.base import Prediction
 
 KEYWORDS: dict[Category, tuple[str, ...]] = {
     Category.NETWORK_OUTAGE: ("outage", "down", "no signal", "no service", "slow", "speed", "dropped",
@@ -32,13 +33,12 @@ class KeywordClassifier:
     def _hits(self, text: str) -> dict[Category, list[str]]:
         return {c: [m.group(0).lower() for m in p.finditer(text)] for c, p in self._patterns.items()}
 
-    def predict_proba(self, texts: Sequence[str]) -> list[dict[Category, float]]:
-        rows = []
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        predictions = []
         for text in texts:
-            counts = {c: len(h) for c, h in self._hits(text).items()}
-            total = sum(counts.values())
-            rows.append({c: (n + 0.25) / (total + 0.25 * len(counts)) for c, n in counts.items()})
-        return rows
-
-    def evidence(self, text: str, category: Category, k: int = 4) -> list[str]:
-        return list(dict.fromkeys(self._hits(text)[category]))[:k]
+            hits = self._hits(text)
+            total = sum(len(h) for h in hits.values())
+            probabilities = {c: (len(h) + 0.25) / (total + 0.25 * len(hits)) for c, h in hits.items()}
+            top = max(probabilities, key=probabilities.__getitem__)
+            predictions.append(Prediction(probabilities, list(dict.fromkeys(hits[top]))[:4]))
+        return predictions

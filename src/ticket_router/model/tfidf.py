@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from ticket_router.domain import Category, ModelInfo
-from ticket_router.model.base import clip
+from ticket_router.model.base import Prediction, clip
 
 NAME = "tfidf-lr"
 VERSION = "1"
@@ -25,29 +25,47 @@ class TfidfClassifier:
         self.categories = [Category(c) for c in pipeline.classes_]
         features = pipeline.named_steps["features"]
         self._words = dict(features.transformer_list)["words"]
+        self._chars = dict(features.transformer_list)["chars"]
         self._word_names = self._words.get_feature_names_out()
-        self._coef = pipeline.named_steps["clf"].coef_
+        self._clf = pipeline.named_steps["clf"]
+        self._coef = self._clf.coef_
+
+    def _features(self, texts: Sequence[str]) -> tuple[Any, Any]:
+        from scipy.sparse import hstack
+
+        clipped = [clip(t) for t in texts]
+        words = self._words.transform(clipped)
+        both = hstack([words, self._chars.transform(clipped)]).tocsr()
+        return words, both
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
-        return self.pipeline.decision_function([clip(t) for t in texts])
+        return self._clf.decision_function(self._features(texts)[1])
 
-    def predict_proba(self, texts: Sequence[str]) -> list[dict[Category, float]]:
+    def predict(self, texts: Sequence[str], k: int = 4) -> list[Prediction]:
+        """Probabilities (temperature-scaled) and evidence from one vectorising pass over the batch."""
         if not texts:
             return []
-        probabilities = softmax(self.logits(texts) / self.temperature)
-        return [dict(zip(self.categories, map(float, row))) for row in probabilities]
-
-    def evidence(self, text: str, category: Category, k: int = 4) -> list[str]:
-        row = self._words.transform([clip(text)])
-        weights = self._coef[self.categories.index(category), : len(self._word_names)]
-        contributions = row.multiply(weights).tocsr()
-        order = np.argsort(-contributions.data)
-        return [str(self._word_names[contributions.indices[i]]) for i in order[:k] if contributions.data[i] > 0]
+        words, both = self._features(texts)
+        probabilities = softmax(self._clf.decision_function(both) / self.temperature)
+        predictions = []
+        for row, probs in enumerate(probabilities):
+            top = int(probs.argmax())
+            weights = self._coef[top, : len(self._word_names)]
+            start, end = words.indptr[row], words.indptr[row + 1]
+            contributions = words.data[start:end] * weights[words.indices[start:end]]
+            order = np.argsort(-contributions)[:k]
+            evidence = [str(self._word_names[words.indices[start + i]]) for i in order if contributions[i] > 0]
+            predictions.append(Prediction(dict(zip(self.categories, map(float, probs))), evidence))
+        return predictions
 
     def save(self, path: Path) -> None:
         import joblib
 
         path.parent.mkdir(parents=True, exist_ok=True)
+        for vectorizer in (self._words, self._chars):
+            # Only kept for introspection; sklearn documents it as safe to drop before pickling. It holds every
+            # pruned n-gram and would triple the file and the load time.
+            vectorizer.stop_words_ = None
         joblib.dump({"pipeline": self.pipeline, "temperature": self.temperature, "meta": self.meta}, path, compress=3)
 
     @classmethod

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from ticket_router.domain import Category, ModelInfo
-from ticket_router.model.base import Classifier
+from ticket_router.model.base import Classifier, Prediction
 from ticket_router.policy import RoutingPolicy
 
 
@@ -21,17 +21,15 @@ class Classification(BaseModel):
     model: ModelInfo
 
 
-def _from_probabilities(
-    text: str, probabilities: dict[Category, float], classifier: Classifier, policy: RoutingPolicy
-) -> Classification:
+def from_prediction(prediction: Prediction, model: ModelInfo, policy: RoutingPolicy) -> Classification:
+    probabilities = prediction.probabilities
     ranked = sorted(probabilities, key=lambda c: -probabilities[c])
-    top = ranked[0]
     return Classification(
-        category=top,
+        category=ranked[0],
         probabilities={c: round(probabilities[c], 4) for c in ranked},
         secondary=[c for c in ranked[1:] if probabilities[c] >= policy.secondary_category_threshold],
-        evidence=classifier.evidence(text, top),
-        model=classifier.info,
+        evidence=prediction.evidence,
+        model=model,
     )
 
 
@@ -42,7 +40,4 @@ def classify_issue(text: str, classifier: Classifier, policy: RoutingPolicy) -> 
 
 def classify_many(texts: Sequence[str], classifier: Classifier, policy: RoutingPolicy) -> list[Classification]:
     """Batch form of `classify_issue`: one model call for many texts."""
-    return [
-        _from_probabilities(text, probabilities, classifier, policy)
-        for text, probabilities in zip(texts, classifier.predict_proba(texts))
-    ]
+    return [from_prediction(p, classifier.info, policy) for p in classifier.predict(texts)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from ticket_router.domain import AccountType
-from ticket_router.store.base import Store
+from ticket_router.store.base import CustomerLookup
 
 
 class CustomerContext(BaseModel):
@@ -27,7 +27,7 @@ class CustomerContext(BaseModel):
         return f"{standing}{self.account_type.value} customer{place}"
 
 
-def check_vip_status(customer_id: str | None, store: Store) -> CustomerContext:
+def check_vip_status(customer_id: str | None, store: CustomerLookup) -> CustomerContext:
     """Look up the customer: VIP flag, account type (consumer/business/enterprise), plan and region.
     Unknown or missing customers get a standard-consumer default with `known=False`."""
     if not customer_id:

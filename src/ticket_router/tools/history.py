@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ticket_router.domain import Category
 from ticket_router.policy import RoutingPolicy
-from ticket_router.store.base import PastTicket, Store
+from ticket_router.store.base import HistoryLookup, PastTicket
 
 
 class History(BaseModel):
@@ -32,7 +32,7 @@ class History(BaseModel):
 
 
 def get_historical_context(
-    customer_id: str | None, store: Store, now: datetime, policy: RoutingPolicy
+    customer_id: str | None, store: HistoryLookup, now: datetime, policy: RoutingPolicy
 ) -> History:
     """The customer's tickets within the policy's repeat-contact window; repeat contact raises attention."""
     window = policy.repeat_contact_days

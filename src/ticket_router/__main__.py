@@ -1,0 +1,3 @@
+from ticket_router.cli import main
+
+main()

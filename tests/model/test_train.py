@@ -1,0 +1,47 @@
+"""Training is reproducible and the shipped model is the one the corpus builds."""
+
+from pathlib import Path
+
+import numpy as np
+
+from ticket_router.model.corpus import load_corpus
+from ticket_router.model.tfidf import TfidfClassifier
+from ticket_router.model.train import default_model_path, fit_temperature, train_tfidf
+
+CORPUS = Path(__file__).parents[2] / "data" / "training"
+
+
+def small_corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for path in sorted(CORPUS.glob("*.jsonl")):
+        lines = path.read_text().splitlines()[::6]
+        (folder / path.name).write_text("\n".join(lines) + "\n")
+    return folder
+
+
+def test_same_corpus_and_seed_give_the_same_model(tmp_path):
+    examples, digest = load_corpus(small_corpus(tmp_path))
+    first = train_tfidf(examples, digest, seed=3)
+    second = train_tfidf(examples, digest, seed=3)
+    texts = ["refund please", "no signal", "router broken", "locked out"]
+    assert np.allclose(first.logits(texts), second.logits(texts))
+    first.save(tmp_path / "m.joblib")
+    loaded = TfidfClassifier.load(tmp_path / "m.joblib")
+    assert np.allclose(loaded.logits(texts), first.logits(texts))
+    assert loaded.meta["corpus_sha256"] == digest
+
+
+def test_shipped_model_was_trained_on_the_current_corpus():
+    _, digest = load_corpus(CORPUS)
+    shipped = TfidfClassifier.load(default_model_path())
+    assert shipped.meta["corpus_sha256"] == digest, "run `ticket-router train` and commit the model"
+
+
+def test_temperature_softens_overconfident_logits():
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 2, 400)
+    logits = np.where(labels[:, None] == np.arange(2), 10.0, 0.0)
+    flip = rng.random(400) < 0.3  # 30% of the confident predictions are wrong
+    logits[flip] = logits[flip][:, ::-1]
+    assert fit_temperature(logits, labels) > 1.0
