@@ -6,7 +6,9 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,7 +18,8 @@ def default_data_dir() -> Path:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TICKET_ROUTER_", extra="forbid", frozen=True, env_ignore_empty=True)
+    model_config = SettingsConfigDict(env_prefix="TICKET_ROUTER_", extra="forbid", frozen=True, env_ignore_empty=True,
+                                      hide_input_in_errors=True)  # a rejected secret is never echoed
 
     db: Path | None = Field(default=None, description="SQLite database file (default: the user data dir)")
     database_url: str | None = Field(default=None, description="sqlite:///… or postgresql://…; wins over db")
@@ -24,6 +27,54 @@ class Settings(BaseSettings):
     model_path: Path | None = Field(default=None, description="model file to load instead of the shipped one")
     review_threshold: float = Field(default=0.70, ge=0.0, le=1.0)
     log_level: str = Field(default="WARNING")
+    # the HTTP service (issue 3)
+    api_keys: SecretStr | None = Field(default=None, description="comma-separated API keys accepted by /v1 routes")
+    ticketing_url: str | None = Field(default=None, description="where every decision is POSTed (unset: no outbox)")
+    ticketing_token: SecretStr | None = Field(default=None, description="bearer token for the ticketing endpoint")
+    ticketing_adapter: str = Field(default="http-json-v1", description="registered ticketing adapter name")
+    # the LLM engines (issue 4)
+    engine: Literal["local", "agent", "cascade"] = Field(default="local", description="routing engine")
+    llm_provider: Literal["bedrock", "anthropic", "openai"] = Field(default="bedrock")
+    llm_model: str = Field(default="us.anthropic.claude-sonnet-4-5-20250929-v1:0", min_length=1,
+                           description="orchestrator model id (Bedrock form; translated for the Anthropic API)")
+    llm_specialist_model: str = Field(default="us.anthropic.claude-haiku-4-5-20251001-v1:0", min_length=1,
+                                      description="model id of the specialist agents behind two tools")
+    llm_specialists: bool = Field(default=False, description="back classify_issue/extract_entities with specialists")
+    llm_base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint (Ollama, vLLM, …)")
+    llm_api_key: SecretStr | None = Field(default=None, description="API key (else the provider's usual variable)")
+    llm_timeout_s: float = Field(default=8.0, gt=0.0, le=300.0, description="total LLM time budget per ticket")
+    llm_redact: bool = Field(default=True, description="redact phones, emails, accounts, cards, IMEIs first")
+    cascade_threshold: float = Field(default=0.70, ge=0.0, le=1.0, description="below this, cascade asks the LLM")
+    bedrock_region: str | None = Field(default=None, validation_alias=AliasChoices("BEDROCK_REGION", "bedrock_region"))
+
+    @field_validator("llm_api_key")
+    @classmethod
+    def _no_placeholder_llm_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and is_placeholder(value.get_secret_value().strip()):
+            raise ValueError("a placeholder or too-short API key")
+        return value
+
+    @field_validator("api_keys", "ticketing_token")
+    @classmethod
+    def _no_placeholder_secrets(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        for part in value.get_secret_value().split(","):
+            if is_placeholder(part.strip()):
+                raise ValueError("a placeholder or too-short secret (use a random value of 16+ characters)")
+        return value
+
+    @field_validator("ticketing_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip().lower().startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value.strip() if value is not None else None
+
+    def api_key_list(self) -> list[str]:
+        if self.api_keys is None:
+            return []
+        return [k.strip() for k in self.api_keys.get_secret_value().split(",") if k.strip()]
 
     def database(self) -> tuple[str, bool]:
         """The database URL and whether it is the default location (which gets demo data on first use)."""
@@ -34,11 +85,24 @@ class Settings(BaseSettings):
         return f"sqlite:///{default_data_dir() / 'ticket-router.db'}", True
 
 
+PLACEHOLDERS = frozenset({"changeme", "change-me", "change_me", "secret", "password", "token", "apikey", "api-key",
+                          "placeholder", "todo", "example", "test", "none", "null", "default", "your-api-key",
+                          "your-token", "replace-me", "replaceme"})
+
+
+def is_placeholder(secret: str) -> bool:
+    """An obvious placeholder or a value too short to be a real secret: `changeme`, `xxx`, `<token>`, `****`."""
+    lowered = secret.lower().strip("<>{}[]")
+    return len(secret) < 16 or lowered in PLACEHOLDERS or len(set(lowered)) <= 2 or "changeme" in lowered
+
+
 class SettingsError(ValueError):
     pass
 
 
 PREFIX = "TICKET_ROUTER_"
+# Settings read under their usual, unprefixed names.
+UNPREFIXED = ("BEDROCK_REGION",)
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -48,7 +112,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     unknown = sorted(k for k in environ if k.startswith(PREFIX) and k[len(PREFIX):].lower() not in Settings.model_fields)
     if unknown:
         raise SettingsError(f"unknown setting(s): {', '.join(unknown)}")
-    return Settings(**{k[len(PREFIX):].lower(): v for k, v in environ.items() if k.startswith(PREFIX)})
+    values = {k[len(PREFIX):].lower(): v for k, v in environ.items() if k.startswith(PREFIX)}
+    values.update({k: environ[k] for k in UNPREFIXED if environ.get(k)})
+    return Settings(**values)
 
 
 @lru_cache(maxsize=1)

@@ -4,11 +4,36 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
+from typing import Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ticket_router.domain import Decision, Feedback
+from ticket_router.domain import Category, Feedback, Priority, Team
+
+
+class Routed(Protocol):
+    """What statistics read of a decision: a full `Decision` or a light `store.base.DecisionRow` both fit."""
+
+    @property
+    def ticket_id(self) -> str: ...
+    @property
+    def decided_at(self) -> datetime: ...
+    @property
+    def team(self) -> Team: ...
+    @property
+    def category(self) -> Category: ...
+    @property
+    def priority(self) -> Priority: ...
+    @property
+    def confidence(self) -> float: ...
+    @property
+    def needs_review(self) -> bool: ...
+    @property
+    def processing_ms(self) -> float: ...
+
+
+D = TypeVar("D", bound=Routed)
 
 
 class Summary(BaseModel):
@@ -34,9 +59,9 @@ class Stats(Summary):
     per_day: list[DayStats] = Field(default_factory=list)
 
 
-def latest_per_ticket(decisions: Sequence[Decision]) -> list[Decision]:
+def latest_per_ticket(decisions: Sequence[D]) -> list[D]:
     """A rerouted ticket counts once, with its latest decision."""
-    latest: dict[str, Decision] = {}
+    latest: dict[str, D] = {}
     for decision in decisions:
         current = latest.get(decision.ticket_id)
         if current is None or decision.decided_at >= current.decided_at:
@@ -44,7 +69,7 @@ def latest_per_ticket(decisions: Sequence[Decision]) -> list[Decision]:
     return list(latest.values())
 
 
-def _summary(decisions: Sequence[Decision], feedback: dict[str, Feedback]) -> dict:  # type: ignore[type-arg]
+def _summary(decisions: Sequence[Routed], feedback: dict[str, Feedback]) -> dict:  # type: ignore[type-arg]
     count = len(decisions)
     judged = [(d, feedback[d.ticket_id]) for d in decisions if d.ticket_id in feedback]
     with_priority = [(d, f) for d, f in judged if f.priority is not None]
@@ -63,14 +88,29 @@ def _summary(decisions: Sequence[Decision], feedback: dict[str, Feedback]) -> di
     }
 
 
-def compute_stats(decisions: Sequence[Decision], feedback: Sequence[Feedback]) -> Stats:
+def compute_stats(decisions: Sequence[Routed], feedback: Sequence[Feedback]) -> Stats:
     """Totals and per-day figures (by decision day, UTC). The latest feedback per ticket is the truth."""
     current = latest_per_ticket(decisions)
     truth = {item.ticket_id: item for item in sorted(feedback, key=lambda f: f.created_at)}
-    by_day: dict[date, list[Decision]] = defaultdict(list)
+    by_day: dict[date, list[Routed]] = defaultdict(list)
     for decision in current:
         by_day[decision.decided_at.date()].append(decision)
     return Stats(
         **_summary(current, truth),
         per_day=[DayStats(day=day, **_summary(items, truth)) for day, items in sorted(by_day.items())],
     )
+
+
+def confusion(decisions: Sequence[Routed], feedback: Sequence[Feedback]) -> dict[tuple[str, str], int]:
+    """(predicted team, actual team) → tickets, over the latest decision and latest feedback per judged ticket."""
+    truth = {item.ticket_id: item for item in sorted(feedback, key=lambda f: f.created_at)}
+    return dict(Counter((d.team.value, truth[d.ticket_id].team.value)
+                        for d in latest_per_ticket(decisions) if d.ticket_id in truth))
+
+
+def review_queue(decisions: Sequence[D], feedback: Sequence[Feedback]) -> list[D]:
+    """Tickets whose latest decision needs review and that no agent has judged yet: highest priority first, then
+    the oldest decision first."""
+    judged = {item.ticket_id for item in feedback}
+    waiting = [d for d in latest_per_ticket(decisions) if d.needs_review and d.ticket_id not in judged]
+    return sorted(waiting, key=lambda d: (d.priority.level, d.decided_at, d.ticket_id))

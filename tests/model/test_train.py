@@ -22,12 +22,12 @@ def small_corpus(tmp_path: Path) -> Path:
 
 def test_same_corpus_and_seed_give_the_same_model(tmp_path):
     examples, digest = load_corpus(small_corpus(tmp_path))
-    first = train_tfidf(examples, digest, seed=3)
-    second = train_tfidf(examples, digest, seed=3)
+    first, _ = train_tfidf(examples, digest, seed=3)
+    second, _ = train_tfidf(examples, digest, seed=3)
     texts = ["refund please", "no signal", "router broken", "locked out"]
     assert np.allclose(first.logits(texts), second.logits(texts))
-    first.save(tmp_path / "m.joblib")
-    loaded = TfidfClassifier.load(tmp_path / "m.joblib")
+    first.save(tmp_path / "m.npz")
+    loaded = TfidfClassifier.load(tmp_path / "m.npz")
     assert np.allclose(loaded.logits(texts), first.logits(texts))
     assert loaded.meta["corpus_sha256"] == digest
 
@@ -45,3 +45,31 @@ def test_temperature_softens_overconfident_logits():
     flip = rng.random(400) < 0.3  # 30% of the confident predictions are wrong
     logits[flip] = logits[flip][:, ::-1]
     assert fit_temperature(logits, labels) > 1.0
+
+
+def test_numpy_inference_matches_the_sklearn_pipeline(tmp_path):
+    """Inference re-implements sklearn's analyzers in numpy; the logits must be the ones sklearn computes."""
+    examples, digest = load_corpus(small_corpus(tmp_path))
+    model, pipeline = train_tfidf(examples, digest, seed=3)
+    texts = [
+        "Refund please, I was charged twice on invoice INV-2026-0042!",
+        "No signal at all in Leeds since Monday; calls keep dropping.",
+        "Café wifi: routeur ne marche pas, erreur 651 — naïve résumé",
+        "x", "   spaces   between    words  ", "ALL CAPS LOCKED OUT OF MY ACCOUNT",
+        "emoji 📶 and tabs\tand\nnewlines", "a" * 300,
+    ]
+    assert np.allclose(model.logits(texts), pipeline.decision_function(texts), atol=1e-9)
+
+
+def test_a_model_built_with_other_analyzer_settings_is_refused(tmp_path, monkeypatch):
+    from ticket_router.model import tfidf
+
+    shipped = TfidfClassifier.load(default_model_path())
+    shipped.save(tmp_path / "m.npz")
+    monkeypatch.setattr(tfidf, "CHAR_NGRAMS", (1, 4))
+    try:
+        TfidfClassifier.load(tmp_path / "m.npz")
+    except ValueError as error:
+        assert "retrain" in str(error)
+    else:
+        raise AssertionError("a model with other analyzer settings loaded")

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from ticket_router.cli import data, route
+from ticket_router.cli import agent, dashboard, data, route, service
 
 app = typer.Typer(
     help="Route telecom support tickets to the right team, offline.",
@@ -20,6 +20,12 @@ app.command()(route.demo)
 app.command()(data.train)
 app.command()(data.evaluate)
 app.add_typer(data.import_app, name="import")
+app.command()(dashboard.dashboard)
+app.command()(service.serve)
+app.add_typer(service.keys_app, name="keys")
+app.add_typer(service.outbox_app, name="outbox")
+app.add_typer(service.db_app, name="db")
+app.add_typer(agent.agent_app, name="agent")
 
 
 def main() -> None:

@@ -62,12 +62,16 @@ def train(
     from ticket_router.model.train import default_model_path, train_tfidf
 
     try:
+        import sklearn  # noqa: F401 - only training needs it
+    except ImportError:
+        fail("training needs scikit-learn: pip install 'ticket-router[train]'")
+    try:
         examples, digest = load_corpus(corpus)
     except (CorpusError, OSError) as error:
         fail(str(error))
     console = stderr()
     console.print(f"training on {len(examples)} examples from {corpus} (sha256 {digest[:12]}…)")
-    model = train_tfidf(examples, digest, seed=seed)
+    model, _ = train_tfidf(examples, digest, seed=seed)
     target = out or default_model_path()
     model.save(target)
     console.print(f"saved {model.info.name} v{model.info.version} to {target}: "

@@ -34,6 +34,8 @@ def route(
     customer: Annotated[str | None, typer.Option("--customer", help="Customer id of the --text ticket.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the --text decision as JSON.")] = False,
     db: DbOption = None,
+    engine: Annotated[str | None, typer.Option(
+        "--engine", help="local, agent (LLM) or cascade (default: $TICKET_ROUTER_ENGINE, else local).")] = None,
 ) -> None:
     """Route tickets from a file (batch) or one ticket given with --text."""
     if (input is None) == (text is None):
@@ -42,7 +44,7 @@ def route(
     with ExitStack() as stack:
         store = open_configured_store(settings)
         stack.callback(store.close)
-        router = build_router(settings, store)
+        router = _engine(settings, store, engine) if engine or settings.engine != "local" else build_router(settings, store)
         if text is not None:
             _route_one(router, text, subject, customer, as_json)
             return
@@ -55,6 +57,16 @@ def route(
         rejected = route_stream(router, read_tickets(data, fmt), sink, show_progress=True)
     if rejected:
         raise typer.Exit(1)
+
+
+def _engine(settings, store, name: str | None):  # type: ignore[no-untyped-def]
+    """The engine chosen by --engine or TICKET_ROUTER_ENGINE (issue 4); the default path above stays the router."""
+    from ticket_router.engines.factory import UnknownEngine, build_engine
+
+    try:
+        return build_engine(settings, store, name)
+    except UnknownEngine as error:
+        fail(str(error))
 
 
 def _route_one(router: Router, text: str, subject: str, customer: str | None, as_json: bool) -> None:

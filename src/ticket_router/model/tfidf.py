@@ -1,8 +1,19 @@
 """The default embedded model: TF-IDF word and character n-grams with a logistic regression, temperature-scaled
-so that its confidence is calibrated. Small (a few MB), pure CPU, no PyTorch, cold start well under a second."""
+so that its confidence is calibrated.
+
+Training uses scikit-learn (`train.py`). Inference here uses only numpy, with the fitted vocabularies,
+idf weights and coefficients exported from the sklearn pipeline into one `.npz` file. Importing sklearn costs
+~0.8 s (it pulls in scipy.stats) and ~165 MB of install, which a cold `route --text` and a Lambda package
+should not pay. `tests/model/test_tfidf.py` checks that these logits equal sklearn's on real tickets.
+"""
 
 from __future__ import annotations
 
+import json
+import math
+import re
+import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,83 +26,178 @@ from ticket_router.model.base import Prediction, clip
 NAME = "tfidf-lr"
 VERSION = "1"
 
+# The analyzers' settings: shared by the sklearn pipeline (training) and the numpy analyzers (inference).
+WORD_PATTERN = r"(?u)\b[a-z][a-z0-9'-]+\b"
+WORD_NGRAMS = (1, 2)
+CHAR_NGRAMS = (2, 5)
+_WHITESPACE = re.compile(r"\s\s+")
+# Common function words: they get weight in the model but explain nothing to a dispatcher ("to", "how do").
+_STOP_WORDS = frozenset(
+    "a about above after again all am an and any are as at be been before being below between both but by can "
+    "could did do does doing down during each few for from further had has have having he her here hers him his "
+    "how i if in into is it its just me more most my no nor not now of off on once only or other our out over "
+    "own same she should so some such than that the their them then there these they this those through to too "
+    "under until up very was we were what when where which while who whom why will with would you your".split()
+)
 
-class TfidfClassifier:
-    def __init__(self, pipeline: Any, temperature: float, meta: dict[str, Any]) -> None:
-        self.pipeline = pipeline
-        self.temperature = temperature
-        self.meta = meta
-        self.info = ModelInfo(name=meta.get("name", NAME), version=meta.get("version", VERSION))
-        self.categories = [Category(c) for c in pipeline.classes_]
-        features = pipeline.named_steps["features"]
-        self._words = dict(features.transformer_list)["words"]
-        self._chars = dict(features.transformer_list)["chars"]
-        self._word_names = self._words.get_feature_names_out()
-        self._clf = pipeline.named_steps["clf"]
-        self._coef = self._clf.coef_
 
-    def _features(self, texts: Sequence[str]) -> tuple[Any, Any]:
-        from scipy.sparse import hstack
+def strip_accents(text: str) -> str:
+    """sklearn's `strip_accents_unicode`: NFKD, then drop combining marks."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
-        clipped = [clip(t) for t in texts]
-        words = self._words.transform(clipped)
-        both = hstack([words, self._chars.transform(clipped)]).tocsr()
-        return words, both
 
-    def logits(self, texts: Sequence[str]) -> np.ndarray:
-        return self._clf.decision_function(self._features(texts)[1])
+def word_ngrams(text: str) -> list[str]:
+    """sklearn's word analyzer with lowercase, unicode accent stripping and `WORD_PATTERN`."""
+    tokens = re.findall(WORD_PATTERN, strip_accents(text.lower()))
+    low, high = WORD_NGRAMS
+    grams = list(tokens) if low == 1 else []
+    for n in range(max(low, 2), high + 1):
+        grams.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+    return grams
 
-    def predict(self, texts: Sequence[str], k: int = 4) -> list[Prediction]:
-        """Probabilities (temperature-scaled) and evidence from one vectorising pass over the batch."""
-        if not texts:
-            return []
-        words, both = self._features(texts)
-        probabilities = softmax(self._clf.decision_function(both) / self.temperature)
-        predictions = []
-        for row, probs in enumerate(probabilities):
-            top = int(probs.argmax())
-            weights = self._coef[top, : len(self._word_names)]
-            start, end = words.indptr[row], words.indptr[row + 1]
-            contributions = words.data[start:end] * weights[words.indices[start:end]]
-            order = np.argsort(-contributions)[:k]
-            evidence = [str(self._word_names[words.indices[start + i]]) for i in order if contributions[i] > 0]
-            predictions.append(Prediction(dict(zip(self.categories, map(float, probs))), evidence))
-        return predictions
 
-    def save(self, path: Path) -> None:
-        import joblib
+def char_wb_ngrams(text: str) -> list[str]:
+    """sklearn's `char_wb` analyzer: character n-grams inside word boundaries, padded with spaces."""
+    text = _WHITESPACE.sub(" ", strip_accents(text.lower()))
+    low, high = CHAR_NGRAMS
+    grams: list[str] = []
+    for word in text.split():
+        word = f" {word} "
+        length = len(word)
+        for n in range(low, high + 1):
+            offset = 0
+            grams.append(word[offset:offset + n])
+            while offset + n < length:
+                offset += 1
+                grams.append(word[offset:offset + n])
+            if offset == 0:  # a word shorter than n is counted once
+                break
+    return grams
 
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for vectorizer in (self._words, self._chars):
-            # Only kept for introspection; sklearn documents it as safe to drop before pickling. It holds every
-            # pruned n-gram and would triple the file and the load time.
-            vectorizer.stop_words_ = None
-        joblib.dump({"pipeline": self.pipeline, "temperature": self.temperature, "meta": self.meta}, path, compress=3)
 
-    @classmethod
-    def load(cls, path: Path) -> TfidfClassifier:
-        import joblib
-
-        bundle = joblib.load(path)
-        return cls(bundle["pipeline"], bundle["temperature"], bundle["meta"])
+def _tfidf(grams: list[str], vocabulary: dict[str, int], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sublinear TF × IDF, L2-normalised: the sparse row as (indices, values)."""
+    counts = Counter(vocabulary[g] for g in grams if g in vocabulary)
+    if not counts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    indices = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+    values = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=float, count=len(counts)) * idf[indices]
+    return indices, values / np.linalg.norm(values)
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = logits - logits.max(axis=1, keepdims=True)
+    shifted = logits - logits.max(axis=-1, keepdims=True)
     exp = np.exp(shifted)
-    return exp / exp.sum(axis=1, keepdims=True)
+    return exp / exp.sum(axis=-1, keepdims=True)
+
+
+class TfidfClassifier:
+    def __init__(
+        self,
+        word_vocabulary: list[str],
+        word_idf: np.ndarray,
+        char_vocabulary: list[str],
+        char_idf: np.ndarray,
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        categories: list[Category],
+        temperature: float,
+        meta: dict[str, Any],
+    ) -> None:
+        self.word_names = word_vocabulary
+        self._words = {term: i for i, term in enumerate(word_vocabulary)}
+        self._chars = {term: i for i, term in enumerate(char_vocabulary)}
+        self.char_names = char_vocabulary
+        self.word_idf, self.char_idf = word_idf, char_idf
+        self.coef, self.intercept = coef, intercept
+        self.categories = categories
+        self.temperature = temperature
+        self.meta = meta
+        self.info = ModelInfo(name=meta.get("name", NAME), version=meta.get("version", VERSION))
+        self._word_coef = coef[:, : len(word_vocabulary)]
+        self._char_coef = coef[:, len(word_vocabulary):]
+        self._explains = np.array([not set(term.split()) <= _STOP_WORDS for term in word_vocabulary], dtype=bool)
+
+    # inference -------------------------------------------------------------------------------------------
+    def _rows(self, text: str) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+        text = clip(text)
+        words = _tfidf(word_ngrams(text), self._words, self.word_idf)
+        chars = _tfidf(char_wb_ngrams(text), self._chars, self.char_idf)
+        logits = self._word_coef[:, words[0]] @ words[1] + self._char_coef[:, chars[0]] @ chars[1] + self.intercept
+        return words, logits
+
+    def logits(self, texts: Sequence[str]) -> np.ndarray:
+        return np.array([self._rows(t)[1] for t in texts]).reshape(len(texts), len(self.categories))
+
+    def predict(self, texts: Sequence[str], k: int = 4) -> list[Prediction]:
+        """Temperature-scaled probabilities and the words that pushed each text towards its top category."""
+        predictions = []
+        for text in texts:
+            (indices, values), logits = self._rows(text)
+            probabilities = softmax(logits / self.temperature)
+            top = int(probabilities.argmax())
+            contributions = values * self._word_coef[top, indices] * self._explains[indices]
+            order = np.argsort(-contributions)[:k]
+            evidence = [self.word_names[indices[i]] for i in order if contributions[i] > 0]
+            predictions.append(Prediction(dict(zip(self.categories, map(float, probabilities))), evidence))
+        return predictions
+
+    # files -----------------------------------------------------------------------------------------------
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        header = {**self.meta, "categories": [c.value for c in self.categories], "temperature": self.temperature,
+                  "word_pattern": WORD_PATTERN, "word_ngrams": WORD_NGRAMS, "char_ngrams": CHAR_NGRAMS}
+        with path.open("wb") as out:
+            np.savez_compressed(
+                out,
+                header=np.array(json.dumps(header)),
+                word_vocabulary=np.array(self.word_names),
+                char_vocabulary=np.array(self.char_names),
+                word_idf=self.word_idf, char_idf=self.char_idf, coef=self.coef, intercept=self.intercept,
+            )
+
+    @classmethod
+    def load(cls, path: Path) -> TfidfClassifier:
+        with np.load(path, allow_pickle=False) as data:
+            header = json.loads(str(data["header"]))
+            analyzers = (header["word_pattern"], tuple(header["word_ngrams"]), tuple(header["char_ngrams"]))
+            if analyzers != (WORD_PATTERN, WORD_NGRAMS, CHAR_NGRAMS):
+                raise ValueError(f"{path.name} was built with other analyzer settings; retrain it")
+            return cls(
+                word_vocabulary=data["word_vocabulary"].tolist(), word_idf=data["word_idf"],
+                char_vocabulary=data["char_vocabulary"].tolist(), char_idf=data["char_idf"],
+                coef=data["coef"], intercept=data["intercept"],
+                categories=[Category(c) for c in header["categories"]], temperature=float(header["temperature"]),
+                meta=header,
+            )
+
+    @classmethod
+    def from_pipeline(cls, pipeline: Any, temperature: float, meta: dict[str, Any]) -> TfidfClassifier:
+        """Export a fitted `build_pipeline()` pipeline (training side; needs scikit-learn)."""
+        vectorizers = dict(pipeline.named_steps["features"].transformer_list)
+        words, chars = vectorizers["words"], vectorizers["chars"]
+        clf = pipeline.named_steps["clf"]
+        return cls(
+            word_vocabulary=words.get_feature_names_out().tolist(), word_idf=words.idf_,
+            char_vocabulary=chars.get_feature_names_out().tolist(), char_idf=chars.idf_,
+            coef=clf.coef_, intercept=clf.intercept_, categories=[Category(c) for c in clf.classes_],
+            temperature=temperature, meta=meta,
+        )
 
 
 def build_pipeline(seed: int) -> Any:
+    """The scikit-learn pipeline `train.py` fits; its analyzers must match `word_ngrams`/`char_wb_ngrams`."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, Pipeline
 
     features = FeatureUnion(
         [
-            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2, lowercase=True,
-                                      strip_accents="unicode", token_pattern=r"(?u)\b[a-z][a-z0-9'-]+\b")),
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=3,
+            ("words", TfidfVectorizer(ngram_range=WORD_NGRAMS, sublinear_tf=True, min_df=2, lowercase=True,
+                                      strip_accents="unicode", token_pattern=WORD_PATTERN)),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True, min_df=3,
                                       lowercase=True, strip_accents="unicode", max_features=60000)),
         ]
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -23,7 +24,10 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
     return best
 
 
-def train_tfidf(examples: list[LabelledTicket], corpus_sha256: str, seed: int = 13) -> TfidfClassifier:
+def train_tfidf(
+    examples: list[LabelledTicket], corpus_sha256: str, seed: int = 13
+) -> tuple[TfidfClassifier, Any]:
+    """The exported (numpy) model and the fitted sklearn pipeline it came from."""
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     import sklearn
@@ -47,8 +51,8 @@ def train_tfidf(examples: list[LabelledTicket], corpus_sha256: str, seed: int = 
         "sklearn": sklearn.__version__,
         "cv_accuracy": float(np.mean(np.array(classes)[out_of_fold.argmax(axis=1)] == np.array(labels))),
     }
-    return TfidfClassifier(pipeline, temperature, meta)
+    return TfidfClassifier.from_pipeline(pipeline, temperature, meta), pipeline
 
 
 def default_model_path() -> Path:
-    return Path(__file__).parent / "artifacts" / f"{tfidf.NAME}-v{tfidf.VERSION}.joblib"
+    return Path(__file__).parent / "artifacts" / f"{tfidf.NAME}-v{tfidf.VERSION}.npz"

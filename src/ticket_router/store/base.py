@@ -23,11 +23,47 @@ class PastTicket(BaseModel):
     priority: Priority
 
 
+class DecisionRow(BaseModel):
+    """A stored decision's indexed columns without its payload: what statistics and queues need, cheap to read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    decision_id: str
+    ticket_id: str
+    customer_id: str | None = None
+    decided_at: datetime
+    team: Team
+    category: Category
+    priority: Priority
+    confidence: float
+    needs_review: bool
+    engine: str
+    processing_ms: float
+
+
+class CustomerLookup(Protocol):
+    def get_customer(self, customer_id: str) -> Customer | None: ...
+
+
+class HistoryLookup(Protocol):
+    def customer_history(self, customer_id: str, since: datetime, limit: int = 20) -> list[PastTicket]: ...
+
+    def customer_histories(
+        self, customer_ids: list[str], since: datetime, limit: int = 20
+    ) -> dict[str, list[PastTicket]]:
+        """`customer_history` for many customers in one query (the batch path)."""
+        ...
+
+
 @runtime_checkable
 class Store(Protocol):
     """What the router and the edges need from storage. Implementations must be safe to reuse across calls."""
 
     def get_customer(self, customer_id: str) -> Customer | None: ...
+
+    def get_customers(self, customer_ids: list[str]) -> dict[str, Customer]:
+        """Many customers in one query (the batch path); unknown ids are absent from the result."""
+        ...
 
     def upsert_customers(self, customers: list[Customer]) -> int: ...
 
@@ -43,6 +79,12 @@ class Store(Protocol):
 
     def customer_history(self, customer_id: str, since: datetime, limit: int = 20) -> list[PastTicket]: ...
 
+    def customer_histories(
+        self, customer_ids: list[str], since: datetime, limit: int = 20
+    ) -> dict[str, list[PastTicket]]:
+        """`customer_history` for many customers in one query (the batch path)."""
+        ...
+
     def save_decisions(self, items: list[tuple[Ticket, Decision]]) -> None: ...
 
     def get_decision(self, ticket_id: str) -> Decision | None: ...
@@ -50,6 +92,10 @@ class Store(Protocol):
     def get_ticket(self, ticket_id: str) -> Ticket | None: ...
 
     def list_decisions(self, since: datetime | None = None, limit: int = 10000) -> list[Decision]: ...
+
+    def list_decision_rows(self, since: datetime | None = None, limit: int = 10000) -> list[DecisionRow]:
+        """`list_decisions` without the payloads (newest first): for statistics over many decisions."""
+        ...
 
     def save_feedback(self, feedback: Feedback) -> None: ...
 

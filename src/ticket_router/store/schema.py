@@ -111,6 +111,48 @@ feedback = Table(
     Column("created_at", UtcDateTime, nullable=False),
 )
 
+# The transactional outbox: one row per decision to send to the ticketing system, written in the decision's own
+# transaction. `claimed_until` is a short lease so two workers never send the same message at once.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("decision_id", String(64), nullable=False, unique=True),
+    Column("ticket_id", String(200), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("claimed_until", UtcDateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("delivered_at", UtcDateTime, nullable=True),
+    Index("ix_outbox_due", "delivered_at", "next_attempt_at"),
+)
+
+dead_letters = Table(
+    "dead_letters",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("decision_id", String(64), nullable=False, unique=True),
+    Column("ticket_id", String(200), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("dead_at", UtcDateTime, nullable=False),
+)
+
+# API keys are stored as sha256 hashes of high-entropy random keys; the key itself is shown once, at creation.
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("key_id", String(32), primary_key=True),
+    Column("name", String(200), nullable=False, default=""),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime, nullable=True),
+)
+
 Migration = Callable[[Connection], None]
 
 
@@ -126,6 +168,8 @@ def _create(*tables: Table) -> Migration:
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _create(customers, outages, tickets, decisions)),
     (2, _create(feedback)),
+    (3, _create(outbox, dead_letters)),
+    (4, _create(api_keys)),
 ]
 
 

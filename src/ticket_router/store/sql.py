@@ -10,7 +10,9 @@ from sqlalchemy.engine import make_url
 
 from ticket_router.domain import Customer, Decision, Feedback, Outage, Ticket
 from ticket_router.store import schema
-from ticket_router.store.base import PastTicket
+from ticket_router.store.apikeys import SqlApiKeys
+from ticket_router.store.base import DecisionRow, PastTicket
+from ticket_router.store.outbox import SqlOutbox
 from ticket_router.store.schema import customers, decisions, feedback, outages, tickets
 
 
@@ -56,8 +58,9 @@ def _upsert(engine: Engine, table: Table, rows: list[dict], key: str) -> int:  #
     return len(rows)
 
 
-class SqlStore:
-    """Implements `Store`. Migrations run when the store is opened."""
+class SqlStore(SqlOutbox, SqlApiKeys):
+    """Implements `Store` (and `ServiceStore`: the outbox and API keys live in their own modules).
+    Migrations run when the store is opened."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -73,6 +76,13 @@ class SqlStore:
         with self.engine.connect() as conn:
             row = conn.execute(select(customers).where(customers.c.customer_id == customer_id)).mappings().first()
         return Customer.model_validate(dict(row)) if row else None
+
+    def get_customers(self, customer_ids: list[str]) -> dict[str, Customer]:
+        if not customer_ids:
+            return {}
+        query = select(customers).where(customers.c.customer_id.in_(set(customer_ids)))
+        with self.engine.connect() as conn:
+            return {row["customer_id"]: Customer.model_validate(dict(row)) for row in conn.execute(query).mappings()}
 
     def upsert_customers(self, items: list[Customer]) -> int:
         return _upsert(self.engine, customers, [c.model_dump(mode="json") for c in items], "customer_id")
@@ -115,28 +125,32 @@ class SqlStore:
 
     # tickets and decisions -------------------------------------------------------------------------------
     def customer_history(self, customer_id: str, since: datetime, limit: int = 20) -> list[PastTicket]:
-        latest = (
-            select(decisions.c.ticket_id, func.max(decisions.c.decided_at).label("decided_at"))
-            .group_by(decisions.c.ticket_id)
-            .subquery()
-        )
+        return self.customer_histories([customer_id], since, limit).get(customer_id, [])
+
+    def customer_histories(
+        self, customer_ids: list[str], since: datetime, limit: int = 20
+    ) -> dict[str, list[PastTicket]]:
+        # Uses the indexes on tickets.customer_id and decisions(ticket_id, decided_at). The latest decision per
+        # ticket is picked while reading rather than with a GROUP BY over every decision.
+        if not customer_ids:
+            return {}
         query = (
-            select(
-                tickets.c.ticket_id, tickets.c.created_at, tickets.c.subject,
-                decisions.c.team, decisions.c.category, decisions.c.priority,
-            )
-            .join(latest, latest.c.ticket_id == tickets.c.ticket_id)
-            .join(
-                decisions,
-                (decisions.c.ticket_id == latest.c.ticket_id) & (decisions.c.decided_at == latest.c.decided_at),
-            )
-            .where(tickets.c.customer_id == customer_id, tickets.c.created_at >= since)
-            .order_by(tickets.c.created_at.desc())
-            .limit(limit)
+            select(tickets.c.customer_id, tickets.c.ticket_id, tickets.c.created_at, tickets.c.subject,
+                   decisions.c.team, decisions.c.category, decisions.c.priority)
+            .join(decisions, decisions.c.ticket_id == tickets.c.ticket_id)
+            .where(tickets.c.customer_id.in_(set(customer_ids)), tickets.c.created_at >= since)
+            .order_by(tickets.c.customer_id, tickets.c.created_at.desc(), tickets.c.ticket_id,
+                      decisions.c.decided_at.desc())
         )
+        found: dict[str, dict[str, PastTicket]] = {}
         with self.engine.connect() as conn:
-            rows = conn.execute(query).mappings().all()
-        return [PastTicket.model_validate({**row, "subject": row["subject"][:120]}) for row in rows]
+            for row in conn.execute(query).mappings():
+                latest = found.setdefault(row["customer_id"], {})
+                if row["ticket_id"] not in latest and len(latest) < limit:
+                    latest[row["ticket_id"]] = PastTicket.model_validate(
+                        {k: v for k, v in row.items() if k != "customer_id"} | {"subject": row["subject"][:120]}
+                    )
+        return {customer: list(items.values()) for customer, items in found.items()}
 
     def save_decisions(self, items: list[tuple[Ticket, Decision]]) -> None:
         if not items:
@@ -170,6 +184,14 @@ class SqlStore:
             query = query.where(decisions.c.decided_at >= since)
         with self.engine.connect() as conn:
             return [Decision.model_validate_json(p) for p in conn.execute(query).scalars()]
+
+    def list_decision_rows(self, since: datetime | None = None, limit: int = 10000) -> list[DecisionRow]:
+        columns = [decisions.c[name] for name in DecisionRow.model_fields]
+        query = select(*columns).order_by(decisions.c.decided_at.desc()).limit(limit)
+        if since is not None:
+            query = query.where(decisions.c.decided_at >= since)
+        with self.engine.connect() as conn:
+            return [DecisionRow.model_validate(dict(row)) for row in conn.execute(query).mappings()]
 
     def save_feedback(self, item: Feedback) -> None:
         with self.engine.begin() as conn:

@@ -1,0 +1,81 @@
+"""The FastAPI app factory. Everything is built here, when called, from the settings passed in."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import cast
+
+from fastapi import APIRouter, Depends, FastAPI
+
+from ticket_router.api.deps import Services, require_api_key
+from ticket_router.api.engines import engine_picker
+from ticket_router.api.errors import AUTH_RESPONSES, ERROR_RESPONSES, install_error_handlers, install_openapi
+from ticket_router.api.metrics import Metrics
+from ticket_router.api.middleware import RequestContext
+from ticket_router.api.routes import ops, reference, tickets
+from ticket_router.api.service import TicketService
+from ticket_router.apikeys import ApiKeyVerifier
+from ticket_router.bootstrap import build_router, open_configured_store
+from ticket_router.outbox import DeliveryWorker, build_adapter
+from ticket_router.router import Router
+from ticket_router.settings import Settings
+from ticket_router.store.service import ServiceStore
+
+log = logging.getLogger(__name__)
+
+
+def build_services(settings: Settings, store: ServiceStore | None = None, router: Router | None = None) -> Services:
+    owns_store = store is None
+    if store is None:
+        store = cast(ServiceStore, open_configured_store(settings))
+    router = router or build_router(settings, store)
+    metrics = Metrics(outbox_counts=store.outbox_counts)
+    adapter = build_adapter(settings)
+    worker = DeliveryWorker(store, adapter, on_outcome=metrics.record_delivery) if adapter else None
+    service = TicketService(store, engine_picker(settings, router), outbox_enabled=adapter is not None,
+                            on_decisions=metrics.record_decisions,
+                            on_outbox_write=worker.wake if worker else (lambda: None))
+    verifier = ApiKeyVerifier(settings.api_key_list(), store)
+    return Services(settings=settings, store=store, router=router, tickets=service, verifier=verifier,
+                    metrics=metrics, worker=worker, owns_store=owns_store)
+
+
+def create_app(settings: Settings, store: ServiceStore | None = None, router: Router | None = None) -> FastAPI:
+    """The service. A store or router passed in is used as is (and not closed at shutdown)."""
+    services = build_services(settings, store, router)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if services.worker is not None:
+            services.worker.start()
+            log.info("outbox worker started", extra={"adapter": services.settings.ticketing_adapter})
+        try:
+            yield
+        finally:
+            if services.worker is not None:
+                services.worker.stop()
+                services.worker.adapter.close()
+            if services.owns_store:
+                services.store.close()
+
+    app = FastAPI(
+        title="ticket-router",
+        version="1",
+        description="Routes telecom support tickets to a team with a priority, confidence and reasons.",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    install_error_handlers(app)
+    install_openapi(app)
+
+    v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)],
+                   responses={**ERROR_RESPONSES, **AUTH_RESPONSES})
+    v1.include_router(tickets.router)
+    v1.include_router(reference.router)
+    v1.include_router(ops.stats_router)
+    app.include_router(ops.probes)
+    app.include_router(v1)
+    app.add_middleware(RequestContext, metrics=services.metrics, templates=lambda: [*app.openapi()["paths"], "/docs"])
+    return app

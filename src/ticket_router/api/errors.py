@@ -1,0 +1,71 @@
+"""Error responses: 400 (never 422) naming each bad field, and JSON for every failure, never a traceback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+
+from ticket_router.api.schemas import ErrorPublic, FieldError, ValidationErrorPublic
+from ticket_router.api.validation import InvalidInput
+
+
+def _field(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header"}:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def field_errors(error: RequestValidationError) -> list[FieldError]:
+    return [FieldError(field=_field(item.get("loc", ())), message=str(item.get("msg", "invalid")).removeprefix(
+        "Value error, ")) for item in error.errors()]
+
+
+def invalid_response(errors: list[FieldError]) -> JSONResponse:
+    return JSONResponse(ValidationErrorPublic(errors=errors).model_dump(), status_code=400)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def on_request_validation(request: Request, error: RequestValidationError) -> JSONResponse:
+        return invalid_response(field_errors(error))
+
+    async def on_invalid_input(request: Request, error: InvalidInput) -> JSONResponse:
+        return invalid_response(error.errors)
+
+    app.add_exception_handler(RequestValidationError, on_request_validation)  # type: ignore[arg-type]
+    app.add_exception_handler(InvalidInput, on_invalid_input)  # type: ignore[arg-type]
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ValidationErrorPublic, "description": "Invalid input; each bad field is named"},
+}
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorPublic, "description": "Missing or invalid API key"},
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorPublic, "description": "Not found"}}
+
+
+def install_openapi(app: FastAPI) -> None:
+    """The served schema says 400 where FastAPI would have said 422, since 400 is what the API returns."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.get("responses", {})
+                if responses.pop("422", None) is not None and "400" not in responses:
+                    responses["400"] = {"description": "Invalid input; each bad field is named", "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/ValidationErrorPublic"}}}}
+        components = schema.get("components", {}).get("schemas", {})
+        components.pop("HTTPValidationError", None)
+        components.pop("ValidationError", None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,112 @@
+"""Redaction of personal identifiers before any text leaves for an external model.
+
+Phone numbers, emails, account numbers, card numbers, IMEIs and ICCIDs are replaced by stable placeholders
+(`[PHONE_1]`, `[EMAIL_1]`, …): the same value gets the same placeholder within one ticket, so the model can still
+see that two mentions are the same number. The patterns are the entity extractor's own (tools/entities.py), so
+what the router recognises as an identifier is exactly what is withheld; only card numbers and bare long digit
+runs, which the extractor has no kind for, get patterns here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+
+from ticket_router.tools.entities import (
+    ACCOUNT,
+    EMAIL,
+    ICCID,
+    IMEI,
+    PHONE_E164,
+    PHONE_NATIONAL,
+    _tail_id,
+    luhn_ok,
+)
+
+# 13-19 digits, optionally in groups of 4 (or Amex 4-6-5) separated by spaces or dashes; kept only when Luhn-valid.
+CARD = re.compile(r"(?<![\d-])(?:\d{4}[- ]?){3}\d{1,7}(?![\d-])|(?<![\d-])\d{4}[- ]\d{6}[- ]\d{5}(?![\d-])")
+# Any other run of 9+ digits: an unlabelled account or reference number is still an identifier.
+LONG_NUMBER = re.compile(r"(?<!\d)\d{9,}(?!\d)")
+
+
+def _digits(value: str) -> str:
+    return re.sub(r"\D", "", value)
+
+
+def _whole(match: re.Match[str]) -> tuple[int, int] | None:
+    return match.span()
+
+
+def _luhn_span(match: re.Match[str]) -> tuple[int, int] | None:
+    digits = _digits(match.group(0))
+    return match.span() if 13 <= len(digits) <= 19 and luhn_ok(digits) else None
+
+
+def _imei_span(match: re.Match[str]) -> tuple[int, int] | None:
+    return match.span(1) if luhn_ok(_digits(match.group(1))) else None
+
+
+def _account_span(match: re.Match[str]) -> tuple[int, int] | None:
+    """Only the number of `account number: 12345678` is withheld; the label stays, it tells the model the kind."""
+    ident = _tail_id(match.group(0))
+    if not ident:
+        return None
+    offset = match.group(0).rfind(ident)
+    return (match.start() + offset, match.start() + offset + len(ident))
+
+
+def _phone_span(match: re.Match[str]) -> tuple[int, int] | None:
+    return match.span() if 8 <= len(_digits(match.group(0))) <= 15 else None
+
+
+# Most specific first: a span claimed by one kind is never claimed again.
+RULES: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], tuple[int, int] | None]], ...] = (
+    ("EMAIL", EMAIL, _whole),
+    ("ICCID", ICCID, _whole),
+    ("IMEI", IMEI, _imei_span),
+    ("CARD", CARD, _luhn_span),
+    ("ACCOUNT", ACCOUNT, _account_span),
+    ("PHONE", PHONE_E164, _phone_span),
+    ("PHONE", PHONE_NATIONAL, _phone_span),
+    ("NUMBER", LONG_NUMBER, _whole),
+)
+
+
+class Redactor:
+    """Redacts texts of one ticket with one shared placeholder table. Disabled, it returns texts unchanged."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self._placeholders: dict[tuple[str, str], str] = {}
+        self._per_kind: Counter[str] = Counter()
+
+    def __call__(self, text: str) -> str:
+        if not self.enabled or not text:
+            return text
+        claimed: list[tuple[int, int, str]] = []
+        for kind, pattern, span_of in RULES:
+            for match in pattern.finditer(text):
+                span = span_of(match)
+                if span is None or any(span[0] < end and start < span[1] for start, end, _ in claimed):
+                    continue
+                claimed.append((span[0], span[1], kind))
+        out, last = [], 0
+        for start, end, kind in sorted(claimed):
+            out.append(text[last:start])
+            out.append(self._placeholder(kind, text[start:end]))
+            last = end
+        out.append(text[last:])
+        return "".join(out)
+
+    def _placeholder(self, kind: str, value: str) -> str:
+        key = (kind, _digits(value) if kind != "EMAIL" else value.casefold())
+        if key not in self._placeholders:
+            self._per_kind[kind] += 1
+            self._placeholders[key] = f"[{kind}_{self._per_kind[kind]}]"
+        return self._placeholders[key]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many distinct values of each kind were withheld (never the values themselves)."""
+        return dict(self._per_kind)

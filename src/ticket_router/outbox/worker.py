@@ -1,0 +1,179 @@
+"""The delivery worker: sends due outbox messages, retries failures with backoff, dead-letters the hopeless.
+
+It keeps no state of its own: what is pending, how many attempts a message had and when it is next due all
+live in the store, so a crash or restart loses nothing and the next worker carries on.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from ticket_router.domain import utcnow
+from ticket_router.outbox.adapters import DeliveryError, TicketingAdapter
+from ticket_router.store.service import PendingMessage, ServiceStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """After the n-th failed attempt the message waits `backoff[n-1]` seconds; the `max_attempts`-th failure
+    moves it to the dead-letter table."""
+
+    backoff: tuple[float, ...] = (1, 2, 4, 8, 16)
+    max_attempts: int = 5
+
+    def delay_after(self, attempts_made: int) -> float:
+        return self.backoff[min(max(attempts_made, 1), len(self.backoff)) - 1]
+
+
+@dataclass
+class DeliveryReport:
+    delivered: int = 0
+    failed: int = 0
+    dead: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def attempted(self) -> int:
+        return self.delivered + self.failed + self.dead
+
+    def add(self, other: DeliveryReport) -> None:
+        self.delivered += other.delivered
+        self.failed += other.failed
+        self.dead += other.dead
+        self.errors.extend(other.errors)
+
+
+Outcome = Callable[[str], None]  # "delivered" | "failed" | "dead", for metrics
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        store: ServiceStore,
+        adapter: TicketingAdapter,
+        retry: RetryPolicy = RetryPolicy(),
+        clock: Callable[[], datetime] = utcnow,
+        batch_size: int = 32,
+        concurrency: int = 8,
+        lease_seconds: float = 60.0,
+        poll_seconds: float = 0.5,
+        on_outcome: Outcome | None = None,
+    ) -> None:
+        self.store = store
+        self.adapter = adapter
+        self.retry = retry
+        self.clock = clock
+        self.batch_size = batch_size
+        self.concurrency = concurrency
+        self.lease_seconds = lease_seconds
+        self.poll_seconds = poll_seconds
+        self.on_outcome = on_outcome or (lambda outcome: None)
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pool: ThreadPoolExecutor | None = None
+
+    # one pass ----------------------------------------------------------------------------------------------
+    def deliver_due(self) -> DeliveryReport:
+        """Claim the messages due now and try each once (concurrently, so one slow receiver call does not hold
+        up the rest)."""
+        messages = self.store.claim_due_messages(self.clock(), self.batch_size, self.lease_seconds)
+        report = DeliveryReport()
+        if not messages:
+            return report
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="outbox-send")
+        for outcome in self._pool.map(self._deliver_one, messages):
+            report.add(outcome)
+        return report
+
+    def drain(self, max_passes: int = 1000) -> DeliveryReport:
+        """Deliver until nothing is due right now (messages waiting for a later retry stay pending)."""
+        total = DeliveryReport()
+        for _ in range(max_passes):
+            report = self.deliver_due()
+            total.add(report)
+            if report.attempted == 0:
+                break
+        return total
+
+    def _deliver_one(self, message: PendingMessage) -> DeliveryReport:
+        attempt = message.attempts + 1
+        context = {"decision_id": message.decision_id, "ticket_id": message.ticket_id, "attempt": attempt}
+        try:
+            self.adapter.deliver(message)
+        except DeliveryError as error:
+            return self._failed(message, attempt, str(error), context)
+        except Exception as error:  # noqa: BLE001 - an adapter bug must not kill the worker or lose the message
+            return self._failed(message, attempt, f"adapter error ({type(error).__name__})", context)
+        self.store.mark_delivered(message.id, self.clock())
+        self.on_outcome("delivered")
+        log.info("outbox message delivered", extra=context)
+        return DeliveryReport(delivered=1)
+
+    def _failed(self, message: PendingMessage, attempt: int, error: str, context: dict[str, object]) -> DeliveryReport:
+        now = self.clock()
+        if attempt >= self.retry.max_attempts:
+            self.store.dead_letter(message.id, error, now)
+            self.on_outcome("dead")
+            log.error("outbox message dead-lettered", extra={**context, "error": error})
+            return DeliveryReport(dead=1, errors=[error])
+        delay = self.retry.delay_after(attempt)
+        self.store.mark_failed(message.id, error, now + timedelta(seconds=delay))
+        self.on_outcome("failed")
+        log.warning("outbox delivery failed, will retry", extra={**context, "error": error, "retry_in_s": delay})
+        return DeliveryReport(failed=1, errors=[error])
+
+    # the background thread ---------------------------------------------------------------------------------
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="outbox-worker", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        """A new message was written: look now instead of at the next poll."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                report = self.deliver_due()
+            except Exception as error:  # noqa: BLE001 - e.g. the database is briefly unreachable: try again
+                log.warning("outbox pass failed", extra={"error": type(error).__name__})
+                report = DeliveryReport()
+            if report.attempted:
+                continue
+            self._wake.wait(self._idle_seconds())
+            self._wake.clear()
+
+    def _idle_seconds(self) -> float:
+        try:
+            due = self.store.next_due_at()
+        except Exception:  # noqa: BLE001
+            return self.poll_seconds
+        if due is None:
+            return self.poll_seconds
+        return min(max((due - self.clock()).total_seconds(), 0.01), self.poll_seconds)

@@ -1,0 +1,58 @@
+"""Real databases for the service tests: a SQLite file, and a fresh schema on the local PostgreSQL server
+(dropped afterwards, so reruns start clean). Import `service_store` into a conftest to use it."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ticket_router.store import open_store
+from ticket_router.store.service import ServiceStore
+
+POSTGRES_URL = os.environ.get("TICKET_ROUTER_TEST_POSTGRES_URL_BASE", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def postgres_schema() -> Iterator[str]:
+    """A database URL whose connections all use a new, empty schema; the schema is dropped at the end."""
+    from sqlalchemy import create_engine, text
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as error:  # noqa: BLE001
+        admin.dispose()
+        message = f"PostgreSQL at {POSTGRES_URL} is not reachable ({type(error).__name__})"
+        if os.environ.get("CI"):
+            pytest.fail(message + "; CI must start it (pg_isready -h 127.0.0.1 || service postgresql start)")
+        pytest.skip(message)
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def database_url(kind: str, tmp_path: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'service.db'}"
+    else:
+        yield from postgres_schema()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    yield from database_url(request.param, tmp_path)
+
+
+@pytest.fixture
+def service_store(backend_url: str) -> Iterator[ServiceStore]:
+    store = open_store(backend_url)
+    yield store  # type: ignore[misc]
+    store.close()
