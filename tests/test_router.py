@@ -31,6 +31,11 @@ def test_vip_in_outage_reporting_internet_down_is_p0_network(router):
         ("My router keeps rebooting every hour and the lights flash red.", Team.TECHNICAL_SUPPORT),
         ("I forgot my password and now my online account is locked.", Team.ACCOUNT_MANAGEMENT),
         ("No mobile signal anywhere in town since yesterday, calls keep dropping.", Team.NETWORK_OPERATIONS),
+        # two-word titles, plural or not (the word analyzer stems plurals)
+        ("Data cap", Team.BILLING_SUPPORT),
+        ("Data Caps", Team.BILLING_SUPPORT),
+        ("Internet speeds", Team.NETWORK_OPERATIONS),
+        ("Modems", Team.TECHNICAL_SUPPORT),
     ],
 )
 def test_routes_clear_tickets_to_their_team(router, text, team):

@@ -19,6 +19,7 @@ from ticket_router.model.keywords import KeywordClassifier
 from ticket_router.policy import DEFAULT_POLICY, RoutingPolicy
 from ticket_router.reasoning import build_reasoning
 from ticket_router.store.base import PastTicket, Store
+from ticket_router.store.unavailable import StoreUnavailable
 from ticket_router.tools.classify import Classification, classify_many
 from ticket_router.tools.customer import CustomerContext, check_vip_status
 from ticket_router.tools.entities import Entities, extract_entities
@@ -112,8 +113,8 @@ class Router:
                                  regions=self.store.known_regions())
         except Exception as error:  # noqa: BLE001 - any store failure must still give a decision
             log.warning("outage lookup failed: %s", type(error).__name__)
-            return BatchContext(now=now, active_outages=[], regions=[],
-                                review_reasons=[f"outage lookup failed ({type(error).__name__})"])
+            reason = str(error) if isinstance(error, StoreUnavailable) else f"outage lookup failed ({type(error).__name__})"
+            return BatchContext(now=now, active_outages=[], regions=[], review_reasons=[reason])
         ids = sorted({t.customer_id for t in tickets if t.customer_id})
         try:
             batch.customers = self.store.get_customers(ids)

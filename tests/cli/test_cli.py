@@ -148,3 +148,25 @@ def test_demo_runs(tmp_path):
     result = run(["demo"], tmp_path)
     assert result.returncode == 0, result.stderr.decode()
     assert "Routing summary" in result.stdout.decode()
+
+
+def test_unreadable_database_still_routes_every_ticket_flagged_and_unsaved(batch, tmp_path):
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"this is not a SQLite file" * 100)
+    result = run(["route", str(batch), "--db", str(broken)], tmp_path)
+    assert result.returncode == 1  # for the rejected records, as without the database problem
+    out = decisions(result.stdout)
+    assert [d["ticket_id"] for d in out] == ["A", "D", "F"]
+    assert all(d["needs_review"] and any("database unavailable" in r for r in d["review_reasons"]) for d in out)
+    err = result.stderr.decode()
+    assert "cannot open the database" in err and "not saved" in err and "Traceback" not in err
+    assert broken.read_bytes() == b"this is not a SQLite file" * 100
+
+
+def test_a_description_of_hundreds_of_kb_is_routed(tmp_path):
+    source = tmp_path / "long.jsonl"
+    text = "My bill doubled again and nobody explains the charge. " * 8000  # ~430 KB
+    source.write_text(json.dumps({"ticket_id": "L1", "description": text}) + "\n")
+    result = run(["route", str(source), "--db", str(tmp_path / "r.db")], tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    assert decisions(result.stdout)[0]["team"] == "Billing Support"

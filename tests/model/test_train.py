@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from ticket_router.model.corpus import load_corpus
 from ticket_router.model.tfidf import TfidfClassifier
@@ -73,3 +74,14 @@ def test_a_model_built_with_other_analyzer_settings_is_refused(tmp_path, monkeyp
         assert "retrain" in str(error)
     else:
         raise AssertionError("a model with other analyzer settings loaded")
+
+
+@pytest.mark.parametrize(
+    ("token", "stem"),
+    [("caps", "cap"), ("charges", "charge"), ("batteries", "battery"), ("speeds", "speed"), ("access", "access"),
+     ("status", "status"), ("this", "this"), ("bus", "bus"), ("does", "doe"), ("gas", "gas"), ("cap", "cap")],
+)
+def test_s_stemmer_folds_plurals_only(token, stem):
+    from ticket_router.model.tfidf import s_stem
+
+    assert s_stem(token) == stem

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
+from sqlalchemy.engine import make_url
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ticket_router.bootstrap import build_router, open_configured_store
@@ -21,7 +22,10 @@ from ticket_router.cli.render import decision_panel, print_summary
 from ticket_router.domain import Decision, Ticket, utcnow
 from ticket_router.ingest import Accepted, InputError, Rejected, detect_format, read_tickets
 from ticket_router.router import Router
+from ticket_router.settings import Settings
+from ticket_router.store import Store
 from ticket_router.store.seed import seed_demo
+from ticket_router.store.unavailable import UnavailableStore
 
 CHUNK = 500
 
@@ -42,11 +46,11 @@ def route(
         fail("give either INPUT (a file or -) or --text")
     settings = settings_with(db)
     with ExitStack() as stack:
-        store = open_configured_store(settings)
+        store, save = _open_store(settings)
         stack.callback(store.close)
         router = _engine(settings, store, engine) if engine or settings.engine != "local" else build_router(settings, store)
         if text is not None:
-            _route_one(router, text, subject, customer, as_json)
+            _route_one(router, text, subject, customer, as_json, save)
             return
         try:
             fmt = detect_format(input)  # type: ignore[arg-type]
@@ -54,9 +58,24 @@ def route(
             fail(str(error))
         data = read_input(input)  # type: ignore[arg-type]
         sink = stack.enter_context(out.open("w", encoding="utf-8")) if out else sys.stdout
-        rejected = route_stream(router, read_tickets(data, fmt), sink, show_progress=True)
+        rejected = route_stream(router, read_tickets(data, fmt), sink, show_progress=True, save=save)
     if rejected:
         raise typer.Exit(1)
+
+
+def _open_store(settings: Settings) -> tuple[Store, bool]:
+    """The configured store, and whether decisions are saved. A database that cannot be opened does not stop
+    routing: every decision is still made (without customer, outage and history data), flagged for review, and
+    not saved."""
+    try:
+        return open_configured_store(settings), True
+    except Exception as error:  # noqa: BLE001 - any failure to open the database degrades, never crashes
+        url, _ = settings.database()
+        where = make_url(url).render_as_string(hide_password=True)
+        stderr().print(f"warning: cannot open the database {where} ({type(error).__name__}); routing without "
+                       "customer, outage and history data, flagged for review; decisions are not saved",
+                       markup=False, highlight=False, soft_wrap=True)
+        return UnavailableStore(error), False  # type: ignore[return-value]
 
 
 def _engine(settings, store, name: str | None):  # type: ignore[no-untyped-def]
@@ -69,13 +88,13 @@ def _engine(settings, store, name: str | None):  # type: ignore[no-untyped-def]
         fail(str(error))
 
 
-def _route_one(router: Router, text: str, subject: str, customer: str | None, as_json: bool) -> None:
+def _route_one(router: Router, text: str, subject: str, customer: str | None, as_json: bool, save: bool) -> None:
     try:
         ticket = Ticket(ticket_id=f"CLI-{utcnow():%Y%m%d%H%M%S%f}", subject=subject, description=text,
                         customer_id=customer, channel="cli")
     except ValueError:
         fail("the ticket text is blank")
-    decision = router.route(ticket)
+    decision = router.route(ticket, save=save)
     if as_json:
         sys.stdout.write(decision.model_dump_json() + "\n")
     else:
@@ -84,7 +103,7 @@ def _route_one(router: Router, text: str, subject: str, customer: str | None, as
         Console().print(decision_panel(decision))
 
 
-def route_stream(router: Router, records, sink: TextIO, show_progress: bool) -> int:  # type: ignore[no-untyped-def]
+def route_stream(router: Router, records, sink: TextIO, show_progress: bool, save: bool = True) -> int:  # type: ignore[no-untyped-def]
     """Route every accepted record in chunks, write decisions in input order, report rejections; returns the
     number of rejected records."""
     console = stderr()
@@ -99,7 +118,7 @@ def route_stream(router: Router, records, sink: TextIO, show_progress: bool) -> 
                   console=console, transient=True, disable=not show_progress or len(tickets) < 2) as progress:
         task = progress.add_task("route", total=len(tickets))
         for start in range(0, len(tickets), CHUNK):
-            chunk = router.route_many(tickets[start:start + CHUNK])
+            chunk = router.route_many(tickets[start:start + CHUNK], save=save)
             sink.writelines(d.model_dump_json() + "\n" for d in chunk)
             decisions.extend(chunk)
             progress.advance(task, len(chunk))

@@ -1,10 +1,11 @@
 """The default embedded model: TF-IDF word and character n-grams with a logistic regression, temperature-scaled
 so that its confidence is calibrated.
 
-Training uses scikit-learn (`train.py`). Inference here uses only numpy, with the fitted vocabularies,
-idf weights and coefficients exported from the sklearn pipeline into one `.npz` file. Importing sklearn costs
-~0.8 s (it pulls in scipy.stats) and ~165 MB of install, which a cold `route --text` and a Lambda package
-should not pay. `tests/model/test_tfidf.py` checks that these logits equal sklearn's on real tickets.
+Training uses scikit-learn (`train.py`), with the two analyzers below passed to its vectorizers as callables,
+so training and inference split text the same way by construction. Inference here uses only numpy, with the
+fitted vocabularies, idf weights and coefficients exported from the sklearn pipeline into one `.npz` file.
+Importing sklearn costs ~0.8 s (it pulls in scipy.stats) and ~165 MB of install, which a cold `route --text` and
+a Lambda package should not pay. `tests/model/test_train.py` checks that these logits equal sklearn's.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ from ticket_router.model.base import Prediction, clip
 NAME = "tfidf-lr"
 VERSION = "1"
 
-# The analyzers' settings: shared by the sklearn pipeline (training) and the numpy analyzers (inference).
+# The analyzers' settings. A model file records them and refuses to load under other ones.
 WORD_PATTERN = r"(?u)\b[a-z][a-z0-9'-]+\b"
 WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (2, 5)
+STEMMER = "s-stemmer"
 _WHITESPACE = re.compile(r"\s\s+")
 # Common function words: they get weight in the model but explain nothing to a dispatcher ("to", "how do").
 _STOP_WORDS = frozenset(
@@ -48,9 +50,23 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+def s_stem(token: str) -> str:
+    """Harman's S-stemmer: plurals to singular ("caps" → "cap", "charges" → "charge", "batteries" → "battery"),
+    so a title like "Data caps" meets the training examples that say "data cap"."""
+    if len(token) <= 3:
+        return token
+    if token.endswith("ies") and not token.endswith(("eies", "aies")):
+        return token[:-3] + "y"
+    if token.endswith("es") and not token.endswith(("aes", "ees", "oes")):
+        return token[:-1]
+    if token.endswith("s") and not token.endswith(("us", "ss", "is")):
+        return token[:-1]
+    return token
+
+
 def word_ngrams(text: str) -> list[str]:
-    """sklearn's word analyzer with lowercase, unicode accent stripping and `WORD_PATTERN`."""
-    tokens = re.findall(WORD_PATTERN, strip_accents(text.lower()))
+    """Word 1–2-grams: lowercase, unicode accents stripped, tokens by `WORD_PATTERN`, S-stemmed."""
+    tokens = [s_stem(t) for t in re.findall(WORD_PATTERN, strip_accents(text.lower()))]
     low, high = WORD_NGRAMS
     grams = list(tokens) if low == 1 else []
     for n in range(max(low, 2), high + 1):
@@ -59,7 +75,7 @@ def word_ngrams(text: str) -> list[str]:
 
 
 def char_wb_ngrams(text: str) -> list[str]:
-    """sklearn's `char_wb` analyzer: character n-grams inside word boundaries, padded with spaces."""
+    """Character n-grams inside word boundaries, padded with spaces (sklearn's `char_wb`), lowercase, no accents."""
     text = _WHITESPACE.sub(" ", strip_accents(text.lower()))
     low, high = CHAR_NGRAMS
     grams: list[str] = []
@@ -118,7 +134,8 @@ class TfidfClassifier:
         self.info = ModelInfo(name=meta.get("name", NAME), version=meta.get("version", VERSION))
         self._word_coef = coef[:, : len(word_vocabulary)]
         self._char_coef = coef[:, len(word_vocabulary):]
-        self._explains = np.array([not set(term.split()) <= _STOP_WORDS for term in word_vocabulary], dtype=bool)
+        stop_stems = {s_stem(word) for word in _STOP_WORDS}
+        self._explains = np.array([not set(term.split()) <= stop_stems for term in word_vocabulary], dtype=bool)
 
     # inference -------------------------------------------------------------------------------------------
     def _rows(self, text: str) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
@@ -148,7 +165,7 @@ class TfidfClassifier:
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         header = {**self.meta, "categories": [c.value for c in self.categories], "temperature": self.temperature,
-                  "word_pattern": WORD_PATTERN, "word_ngrams": WORD_NGRAMS, "char_ngrams": CHAR_NGRAMS}
+                  "word_pattern": WORD_PATTERN, "word_ngrams": WORD_NGRAMS, "char_ngrams": CHAR_NGRAMS, "stemmer": STEMMER}
         with path.open("wb") as out:
             np.savez_compressed(
                 out,
@@ -162,8 +179,9 @@ class TfidfClassifier:
     def load(cls, path: Path) -> TfidfClassifier:
         with np.load(path, allow_pickle=False) as data:
             header = json.loads(str(data["header"]))
-            analyzers = (header["word_pattern"], tuple(header["word_ngrams"]), tuple(header["char_ngrams"]))
-            if analyzers != (WORD_PATTERN, WORD_NGRAMS, CHAR_NGRAMS):
+            analyzers = (header["word_pattern"], tuple(header["word_ngrams"]), tuple(header["char_ngrams"]),
+                         header.get("stemmer"))
+            if analyzers != (WORD_PATTERN, WORD_NGRAMS, CHAR_NGRAMS, STEMMER):
                 raise ValueError(f"{path.name} was built with other analyzer settings; retrain it")
             return cls(
                 word_vocabulary=data["word_vocabulary"].tolist(), word_idf=data["word_idf"],
@@ -188,17 +206,15 @@ class TfidfClassifier:
 
 
 def build_pipeline(seed: int) -> Any:
-    """The scikit-learn pipeline `train.py` fits; its analyzers must match `word_ngrams`/`char_wb_ngrams`."""
+    """The scikit-learn pipeline `train.py` fits, with this module's analyzers."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, Pipeline
 
     features = FeatureUnion(
         [
-            ("words", TfidfVectorizer(ngram_range=WORD_NGRAMS, sublinear_tf=True, min_df=2, lowercase=True,
-                                      strip_accents="unicode", token_pattern=WORD_PATTERN)),
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True, min_df=3,
-                                      lowercase=True, strip_accents="unicode", max_features=60000)),
+            ("words", TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True, min_df=2)),
+            ("chars", TfidfVectorizer(analyzer=char_wb_ngrams, sublinear_tf=True, min_df=3, max_features=60000)),
         ]
     )
     clf = LogisticRegression(C=8.0, max_iter=3000, class_weight="balanced", random_state=seed)
