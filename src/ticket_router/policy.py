@@ -48,7 +48,9 @@ class RoutingPolicy(BaseModel):
     category_team: Mapping[Category, Team] = Field(default_factory=lambda: dict(DEFAULT_CATEGORY_TEAM))
     team_descriptions: Mapping[Team, str] = Field(default_factory=lambda: dict(TEAM_DESCRIPTIONS))
     review_threshold: float = Field(default=0.70, ge=0.0, le=1.0)
+    # A category is secondary when the model gives it this probability, or the text has this many of its cues.
     secondary_category_threshold: float = Field(default=0.20, ge=0.0, le=1.0)
+    secondary_min_cues: int = Field(default=2, ge=1)
     weights: PriorityWeights = PriorityWeights()
     # Score (0-100) at or above which a ticket reaches each level, before the explicit rules apply.
     score_thresholds: Mapping[Priority, float] = Field(

@@ -25,7 +25,11 @@ def build_reasoning(
     cue = f" (cues: {', '.join(words)})" if words else ""
     lines = [f"{classification.category.value} → {routing.team.value}, confidence {routing.confidence:.2f}{cue}."]
     if classification.secondary:
-        lines.append("Also mentions: " + ", ".join(c.value for c in classification.secondary) + ".")
+        mentioned = []
+        for category in classification.secondary:
+            cues = classification.mentions.get(category)
+            mentioned.append(f"{category.value} ({', '.join(cues)})" if cues else category.value)
+        lines.append("Also mentions: " + "; ".join(mentioned) + ".")
     lines.append(f"Customer: {customer.describe()}.")
     service = entities.service.value if entities.service else "unspecified service"
     if status.worst:

@@ -11,7 +11,6 @@ a Lambda package should not pay. `tests/model/test_train.py` checks that these l
 from __future__ import annotations
 
 import json
-import math
 import re
 import unicodedata
 from collections import Counter
@@ -33,6 +32,7 @@ WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (2, 5)
 STEMMER = "s-stemmer"
 _WHITESPACE = re.compile(r"\s\s+")
+_CHAR_CACHE_SIZE = 200_000  # distinct words; about 40 MB at most
 # Common function words: they get weight in the model but explain nothing to a dispatcher ("to", "how do").
 _STOP_WORDS = frozenset(
     "a about above after again all am an and any are as at be been before being below between both but by can "
@@ -76,30 +76,34 @@ def word_ngrams(text: str) -> list[str]:
 
 def char_wb_ngrams(text: str) -> list[str]:
     """Character n-grams inside word boundaries, padded with spaces (sklearn's `char_wb`), lowercase, no accents."""
-    text = _WHITESPACE.sub(" ", strip_accents(text.lower()))
-    low, high = CHAR_NGRAMS
     grams: list[str] = []
-    for word in text.split():
-        word = f" {word} "
-        length = len(word)
-        for n in range(low, high + 1):
-            offset = 0
-            grams.append(word[offset:offset + n])
-            while offset + n < length:
-                offset += 1
-                grams.append(word[offset:offset + n])
-            if offset == 0:  # a word shorter than n is counted once
-                break
+    for word in char_words(text):
+        grams.extend(word_char_grams(word))
     return grams
 
 
-def _tfidf(grams: list[str], vocabulary: dict[str, int], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sublinear TF × IDF, L2-normalised: the sparse row as (indices, values)."""
-    counts = Counter(vocabulary[g] for g in grams if g in vocabulary)
+def char_words(text: str) -> list[str]:
+    return _WHITESPACE.sub(" ", strip_accents(text.lower())).split()
+
+
+def word_char_grams(word: str) -> list[str]:
+    """The character n-grams of one word, padded with spaces; a word shorter than n gives one n-gram."""
+    word = f" {word} "
+    low, high = CHAR_NGRAMS
+    grams: list[str] = []
+    for n in range(low, high + 1):
+        grams.extend(word[i:i + n] for i in range(max(len(word) - n + 1, 1)))
+        if len(word) <= n:
+            break
+    return grams
+
+
+def _tfidf(counts: Counter[int], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sublinear TF × IDF, L2-normalised: the sparse row of feature counts as (indices, values)."""
     if not counts:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     indices = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-    values = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=float, count=len(counts)) * idf[indices]
+    values = (1.0 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))) * idf[indices]
     return indices, values / np.linalg.norm(values)
 
 
@@ -135,13 +139,29 @@ class TfidfClassifier:
         self._word_coef = coef[:, : len(word_vocabulary)]
         self._char_coef = coef[:, len(word_vocabulary):]
         stop_stems = {s_stem(word) for word in _STOP_WORDS}
+        self._char_cache: dict[str, tuple[int, ...]] = {}
         self._explains = np.array([not set(term.split()) <= stop_stems for term in word_vocabulary], dtype=bool)
 
     # inference -------------------------------------------------------------------------------------------
+    def _char_counts(self, text: str) -> Counter[int]:
+        """Character n-gram counts, with each distinct word's n-grams looked up once and then cached: most words
+        recur across tickets, and generating their n-grams is most of the cost of a prediction."""
+        cache = self._char_cache
+        ids: list[int] = []
+        for word in char_words(text):
+            found = cache.get(word)
+            if found is None:
+                found = tuple(self._chars[g] for g in word_char_grams(word) if g in self._chars)
+                if len(cache) >= _CHAR_CACHE_SIZE:
+                    cache.clear()
+                cache[word] = found
+            ids.extend(found)
+        return Counter(ids)
+
     def _rows(self, text: str) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
         text = clip(text)
-        words = _tfidf(word_ngrams(text), self._words, self.word_idf)
-        chars = _tfidf(char_wb_ngrams(text), self._chars, self.char_idf)
+        words = _tfidf(Counter(self._words[g] for g in word_ngrams(text) if g in self._words), self.word_idf)
+        chars = _tfidf(self._char_counts(text), self.char_idf)
         logits = self._word_coef[:, words[0]] @ words[1] + self._char_coef[:, chars[0]] @ chars[1] + self.intercept
         return words, logits
 
@@ -156,7 +176,8 @@ class TfidfClassifier:
             probabilities = softmax(logits / self.temperature)
             top = int(probabilities.argmax())
             contributions = values * self._word_coef[top, indices] * self._explains[indices]
-            order = np.argsort(-contributions)[:k]
+            top_k = np.argpartition(-contributions, k)[:k] if len(contributions) > k else np.arange(len(contributions))
+            order = top_k[np.argsort(-contributions[top_k])]
             evidence = [self.word_names[indices[i]] for i in order if contributions[i] > 0]
             predictions.append(Prediction(dict(zip(self.categories, map(float, probabilities))), evidence))
         return predictions

@@ -94,10 +94,9 @@ SERVICE_WORDS: dict[Service, tuple[str, ...]] = {
                  "on demand", "streaming box", "remote"),
     Service.VOICE: ("landline", "home phone", "dial tone", "voip", "phone line", "voice", "sip trunk", "pbx"),
 }
-_SERVICE_PATTERNS = {
-    service: re.compile(r"\b(?:" + "|".join(re.escape(word) for word in words) + r")\b", _I)
-    for service, words in SERVICE_WORDS.items()
-}
+_SERVICE_OF = {word: service for service, words in SERVICE_WORDS.items() for word in words}
+# One pass over the lowercased text (a case-insensitive alternation is several times slower in `re`).
+_SERVICE_WORD = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(_SERVICE_OF, key=len, reverse=True)) + r")\b")
 
 
 class _Masked:
@@ -152,8 +151,7 @@ def extract_entities(text: str, known_regions: Iterable[str] = ()) -> Entities:
     phones = [p for p in masked.take(PHONE_E164, group=0) + masked.take(PHONE_NATIONAL, group=0)
               if 8 <= len(_digits(p)) <= 15]
     postcodes = postcode_context or UK_POSTCODE.findall(masked.text)
-    services = [service for service, pattern in _SERVICE_PATTERNS.items() if pattern.search(text)]
-    services.sort(key=lambda service: _SERVICE_PATTERNS[service].search(text).start())  # type: ignore[union-attr]
+    services = list(dict.fromkeys(_SERVICE_OF[word] for word in _SERVICE_WORD.findall(text.lower())))
     return Entities(
         account_numbers=_unique(a for a in accounts if a),
         phone_numbers=_unique(phones),
