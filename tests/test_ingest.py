@@ -85,3 +85,8 @@ def test_customers_and_outages_csv():
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])
 def test_empty_input_has_no_records(fmt):
     assert list(read_tickets(b"[]" if fmt == "json" else b"", fmt)) == []
+
+
+def test_csv_with_a_non_utf8_header_is_one_clear_rejection():
+    items = list(read_tickets(b"ticket_id,descr\xe9ption\nT1,hello\nT2,world\n", "csv"))
+    assert [str(i) for i in items] == ["line 1: the header line is not valid UTF-8; no record can be read"]

@@ -141,6 +141,10 @@ class Outage(Strict):
         return self.started_at <= at and (self.ended_at is None or self.ended_at > at)
 
 
+# The `engine` of decisions that came in with imported past tickets (they were made elsewhere, never timed here).
+IMPORTED_ENGINE = "import"
+
+
 class ModelInfo(Strict):
     name: str
     version: str

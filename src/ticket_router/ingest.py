@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -113,6 +113,14 @@ def _json_array(data: bytes) -> Iterator[tuple[int, Any] | Rejected]:
 def _csv(data: bytes) -> Iterator[tuple[int, Any] | Rejected]:
     text = data.decode("utf-8", errors="surrogateescape").lstrip("\ufeff")
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as error:
+        yield Rejected(1, f"unreadable CSV header ({error}); no record can be read")
+        return
+    if _has_bad_bytes(header):
+        yield Rejected(1, "the header line is not valid UTF-8; no record can be read")
+        return
     while True:
         try:
             row = next(reader)
@@ -121,14 +129,18 @@ def _csv(data: bytes) -> Iterator[tuple[int, Any] | Rejected]:
         except csv.Error as error:
             yield Rejected(reader.line_num, f"unreadable CSV ({error})")
             continue
-        values = [v for v in row.values() if isinstance(v, str)]
-        if any("\udc80" <= ch <= "\udcff" for v in values for ch in v):
+        if _has_bad_bytes(v for v in row.values() if isinstance(v, str)):
             yield Rejected(reader.line_num, "not valid UTF-8")
             continue
         if None in row:
             yield Rejected(reader.line_num, "more fields than the header has")
             continue
         yield reader.line_num, {k: v for k, v in row.items() if k is not None and v is not None and v != ""}
+
+
+def _has_bad_bytes(values: Iterable[str]) -> bool:
+    """Bytes that were not UTF-8, as `surrogateescape` decoding left them."""
+    return any("\udc80" <= ch <= "\udcff" for value in values for ch in value)
 
 
 def detect_format(path: str) -> str:

@@ -18,6 +18,10 @@ DEFAULT_CATEGORY_TEAM: Mapping[Category, Team] = {
     Category.ACCOUNT_ACCESS: Team.ACCOUNT_MANAGEMENT,
 }
 
+# Categories whose tickets are about service the customer is not getting: they can be critical, and an outage
+# matching the customer makes them P0 (tools/priority.py); the other categories are about money or the account.
+SERVICE_CATEGORIES = frozenset({Category.NETWORK_OUTAGE, Category.TECHNICAL_PROBLEM})
+
 TEAM_DESCRIPTIONS: Mapping[Team, str] = {
     Team.NETWORK_OPERATIONS: "Outages, no signal or coverage, dropped calls, slow or unstable speeds, "
     "throttling, area-wide and line faults.",

@@ -9,7 +9,7 @@ from typing import Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ticket_router.domain import Category, Feedback, Priority, Team
+from ticket_router.domain import IMPORTED_ENGINE, Category, Feedback, Priority, Team
 
 
 class Routed(Protocol):
@@ -31,6 +31,8 @@ class Routed(Protocol):
     def needs_review(self) -> bool: ...
     @property
     def processing_ms(self) -> float: ...
+    @property
+    def engine(self) -> str: ...
 
 
 D = TypeVar("D", bound=Routed)
@@ -71,6 +73,7 @@ def latest_per_ticket(decisions: Sequence[D]) -> list[D]:
 
 def _summary(decisions: Sequence[Routed], feedback: dict[str, Feedback]) -> dict:  # type: ignore[type-arg]
     count = len(decisions)
+    timed = [d.processing_ms for d in decisions if d.engine != IMPORTED_ENGINE]  # never timed here
     judged = [(d, feedback[d.ticket_id]) for d in decisions if d.ticket_id in feedback]
     with_priority = [(d, f) for d, f in judged if f.priority is not None]
     return {
@@ -79,7 +82,7 @@ def _summary(decisions: Sequence[Routed], feedback: dict[str, Feedback]) -> dict
         "by_priority": dict(sorted(Counter(d.priority.value for d in decisions).items())),
         "by_category": dict(Counter(d.category.value for d in decisions).most_common()),
         "avg_confidence": sum(d.confidence for d in decisions) / count if count else None,
-        "avg_latency_ms": sum(d.processing_ms for d in decisions) / count if count else None,
+        "avg_latency_ms": sum(timed) / len(timed) if timed else None,
         "review_rate": sum(d.needs_review for d in decisions) / count if count else None,
         "feedback_count": len(judged),
         "accuracy": sum(d.team == f.team for d, f in judged) / len(judged) if judged else None,

@@ -34,3 +34,9 @@ def test_extra_reasons_force_review_even_when_confident():
 def test_policy_threshold_is_configurable():
     strict = POLICY.model_copy(update={"review_threshold": 0.9})
     assert route_to_team(probs(network=0.85, billing=0.15), strict).needs_review
+
+
+def test_the_review_reason_never_reads_as_equal_numbers():
+    routing = route_to_team({Category.BILLING_DISPUTE: 0.9996, Category.NETWORK_OUTAGE: 0.0004},
+                            RoutingPolicy(review_threshold=1.0))
+    assert routing.needs_review and routing.review_reasons[0] == "confidence 0.9996 is below 1.00"

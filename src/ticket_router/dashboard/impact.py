@@ -1,4 +1,4 @@
-"""Which open tickets an outage affects, by the same region-and-service rule the router applies."""
+"""Which open tickets an outage affects, by the region-and-service rule the router applies."""
 
 from __future__ import annotations
 
@@ -6,8 +6,12 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from ticket_router.domain import Customer, Decision, Feedback, Outage, Service
+from ticket_router.policy import SERVICE_CATEGORIES
 from ticket_router.stats import latest_per_ticket
 from ticket_router.tools.service_status import matching_outages
+
+# An outage affects service problems, not a billing dispute or a password reset from the same region. The same two
+# categories the priority tool treats as service-affecting (tools/severity.py).
 
 
 def open_decisions(decisions: Sequence[Decision], feedback: Sequence[Feedback]) -> list[Decision]:
@@ -18,15 +22,19 @@ def open_decisions(decisions: Sequence[Decision], feedback: Sequence[Feedback]) 
 
 def affected_tickets(outage: Outage, decisions: Sequence[Decision], customers: Mapping[str, Customer],
                      at: datetime) -> list[Decision]:
-    """Open tickets in the outage's region on its service (or naming no service), newest first.
+    """Open service-problem tickets in the outage's region on its service (or naming no service): highest priority
+    first, then the newest.
 
-    The region is the customer's when known, else the one the ticket text names — as in `Router.gather`.
+    The region is the customer's when known, else the one the ticket text names, as in `Router.gather`.
     """
     found = []
     for decision in decisions:
+        if decision.category not in SERVICE_CATEGORIES:
+            continue
         customer = customers.get(decision.customer_id or "")
-        region = (customer.region if customer else "") or decision.entities.get("region")
-        services = [Service(s) for s in decision.entities.get("services", []) if s in Service._value2member_map_]
+        named = decision.entities.get("region")
+        region = (customer.region if customer else "") or (named if isinstance(named, str) else None)
+        services = [Service(s) for s in decision.entities.get("services") or [] if s in Service._value2member_map_]
         if matching_outages([outage], region, services, at):
             found.append(decision)
-    return sorted(found, key=lambda d: d.decided_at, reverse=True)
+    return sorted(found, key=lambda d: (d.priority.level, -d.decided_at.timestamp(), d.ticket_id))

@@ -4,8 +4,9 @@ disagree with it, go to the LLM agent. Most tickets never leave the machine, and
 A ticket is escalated when
 - its routing confidence is below the cascade threshold (default 0.70), or
 - the tools disagree with the category: a non-service category (billing, account) from a customer inside an
-  active outage that matches their region and service — the classic "why is my bill so high, nothing works"
-  ticket that reads as billing but belongs to Network Operations, or
+  active outage that matches their region — the classic "why is my bill so high, nothing works" ticket that reads
+  as billing but belongs to Network Operations. The outage must be on a service the ticket names, or, when it
+  names none, be major or critical (a minor outage rarely explains a billing complaint), or
 - the embedded model itself failed and the keyword fallback decided.
 The rest keep their local decision (`engine="cascade"`, `llm=None`).
 """
@@ -14,11 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ticket_router.domain import Category, Decision, Ticket
+from ticket_router.domain import Decision, Severity, Ticket
 from ticket_router.engines.agent import AgentEngine, Prepared, prepare
+from ticket_router.policy import SERVICE_CATEGORIES
 from ticket_router.router import Router
 
-SERVICE_CATEGORIES = frozenset({Category.NETWORK_OUTAGE, Category.TECHNICAL_PROBLEM})
+# Outages that make an unspecific non-service ticket suspect on their own.
+SERIOUS = frozenset({Severity.MAJOR, Severity.CRITICAL})
 
 
 def escalation_reason(item: Prepared, decision: Decision, threshold: float, model_failed: bool) -> str | None:
@@ -27,8 +30,11 @@ def escalation_reason(item: Prepared, decision: Decision, threshold: float, mode
         return "embedded model unavailable"
     if decision.confidence < threshold:
         return f"confidence {decision.confidence:.2f} below {threshold:.2f}"
-    outage = item.context.status.worst
-    if outage is not None and item.local.category not in SERVICE_CATEGORIES:
+    status = item.context.status
+    outage = status.worst
+    if outage is None or item.local.category in SERVICE_CATEGORIES:
+        return None
+    if status.services or outage.severity in SERIOUS:  # matched on a named service, or serious enough
         return f"{item.local.category.value} ticket from a customer inside active outage {outage.outage_id}"
     return None
 

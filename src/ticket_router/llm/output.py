@@ -103,10 +103,12 @@ def blend(local: Classification, answer: AnswerBase, model: ModelInfo, policy: R
     ranked = sorted(probabilities, key=lambda c: -probabilities[c])
     secondary = [c for c in ranked[1:] if probabilities[c] >= policy.secondary_category_threshold]
     secondary += [c for c in answer.secondary_categories if c not in secondary and c != answer.category]
+    secondary += [c for c in local.mentions if c not in secondary and c != answer.category]
     return Classification(
         category=answer.category,
         probabilities={c: round(probabilities[c], 4) for c in ranked},
         secondary=secondary,
         evidence=evidence,
+        mentions={c: cues for c, cues in local.mentions.items() if c in secondary},
         model=model,
     )

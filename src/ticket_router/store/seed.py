@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime, timedelta
 from importlib import resources
 
-from ticket_router.domain import Category, Decision, ModelInfo, Priority, Team, Ticket
+from ticket_router.domain import IMPORTED_ENGINE, Category, Decision, ModelInfo, Priority, Team, Ticket
 from ticket_router.ingest import Accepted, read_customers, read_outages
 from ticket_router.store.base import Store
 
@@ -30,7 +30,7 @@ def seed_demo(store: Store, now: datetime) -> None:
             decision_id=uuid.uuid4().hex, ticket_id=ticket.ticket_id, customer_id=ticket.customer_id,
             team=Team(row["team"]), category=Category(row["category"]), priority=Priority(row["priority"]),
             confidence=1.0, needs_review=False, alternatives=[], reasoning="Imported from the previous system.",
-            entities={}, priority_factors={}, priority_score=0.0, engine="import",
+            entities={}, priority_factors={}, priority_score=0.0, engine=IMPORTED_ENGINE,
             model=ModelInfo(name="import", version="1"), policy_version="import", processing_ms=0.0,
             decided_at=created,
         )

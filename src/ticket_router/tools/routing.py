@@ -34,7 +34,10 @@ def route_to_team(
     confidence = round(min(max(confidence, 0.0), 1.0), 4)
     reasons = list(extra_review_reasons or [])
     if confidence < policy.review_threshold:
-        reasons.insert(0, f"confidence {confidence:.2f} is below {policy.review_threshold:.2f}")
+        shown = f"{confidence:.2f}"
+        if float(shown) >= policy.review_threshold:  # 0.996 below 1.00 must not read "1.00 is below 1.00"
+            shown = f"{confidence:.4f}"
+        reasons.insert(0, f"confidence {shown} is below {policy.review_threshold:.2f}")
     return Routing(
         team=team,
         confidence=confidence,

@@ -7,7 +7,7 @@ import re
 from pydantic import BaseModel, ConfigDict
 
 from ticket_router.domain import Category
-from ticket_router.policy import RoutingPolicy
+from ticket_router.policy import SERVICE_CATEGORIES, RoutingPolicy
 
 CRITICAL_CUES = (
     "no service", "no signal", "no internet", "no dial tone", "completely down", "totally down", "is down",
@@ -24,7 +24,6 @@ INQUIRY_CUES = (
 )
 _CRITICAL = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in CRITICAL_CUES) + r")\b", re.IGNORECASE)
 _INQUIRY = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in INQUIRY_CUES) + r")\b", re.IGNORECASE)
-_SERVICE_CATEGORIES = frozenset({Category.NETWORK_OUTAGE, Category.TECHNICAL_PROBLEM})
 
 
 class IssueSeverity(BaseModel):
@@ -49,7 +48,7 @@ def assess_severity(text: str, category: Category, policy: RoutingPolicy) -> Iss
     a question is an inquiry. Critical means service is lost, not merely that a customer is unhappy."""
     critical_cues = list(dict.fromkeys(m.group(0).lower() for m in _CRITICAL.finditer(text)))
     inquiry = bool(_INQUIRY.search(text))
-    critical = bool(critical_cues) and category in _SERVICE_CATEGORIES
+    critical = bool(critical_cues) and category in SERVICE_CATEGORIES
     base = policy.category_severity[category]
     if critical:
         value = 1.0
@@ -60,7 +59,7 @@ def assess_severity(text: str, category: Category, policy: RoutingPolicy) -> Iss
     return IssueSeverity(
         value=value,
         critical=critical,
-        service_affecting=category in _SERVICE_CATEGORIES and not (inquiry and not critical_cues),
+        service_affecting=category in SERVICE_CATEGORIES and not (inquiry and not critical_cues),
         general_inquiry=inquiry and not critical_cues,
         cues=critical_cues,
     )
