@@ -60,10 +60,13 @@ class Receiver:
                 if mode == "hang":
                     time.sleep(receiver.hang_seconds)
                 status = 200 if mode == "ok" else 500
-                self.send_response(status)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"{}")
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"{}")
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # "hang": the sender gave up waiting, as it should
 
             def log_message(self, *args: object) -> None:
                 pass

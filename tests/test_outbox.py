@@ -11,14 +11,14 @@ from backends import backend_url, service_store  # noqa: F401 - fixtures
 from conftest import NOW
 from fastapi.testclient import TestClient
 from servers import free_port, receiver, wait_until
+from test_store_helpers import decision, ticket_for
 
 from ticket_router.api import create_app
-from ticket_router.outbox import DeliveryWorker, HttpJsonAdapter, RetryPolicy
+from ticket_router.outbox import DeliveryWorker, HttpJsonAdapter
 from ticket_router.outbox.message import build_message
 from ticket_router.policy import RoutingPolicy
 from ticket_router.router import Router
 from ticket_router.store import open_store
-from test_store_helpers import decision, ticket_for
 
 TOKEN = "ticketing-token-0123456789"
 
@@ -82,7 +82,7 @@ def test_500s_are_retried_on_the_backoff_schedule_then_delivered(service_store):
     assert service_store.outbox_counts().delivered == 1
 
 
-def test_permanent_failure_is_dead_lettered_after_five_attempts_and_can_be_resent(service_store):
+def test_permanent_failure_is_dead_lettered_after_five_retries_and_can_be_resent(service_store):
     (decision_id,) = enqueue(service_store, "T-1")
     clock = Clock()
     waits = []
@@ -94,11 +94,14 @@ def test_permanent_failure_is_dead_lettered_after_five_attempts_and_can_be_resen
                 break
             wait = (service_store.list_outbox()[0].next_attempt_at - clock.now).total_seconds()
             waits.append(wait)
-            clock.advance(wait)
-        assert len(endpoint.requests) == 5
-        assert waits == [1, 2, 4, 8]
+            clock.advance(wait - 0.01)
+            assert worker.deliver_due().attempted == 0  # not a moment early
+            clock.advance(0.01)
+        assert waits == [1, 2, 4, 8, 16]
+        assert len(endpoint.requests) == 6  # the first send and 5 retries, all with the same idempotency key
+        assert {r.headers["idempotency-key"] for r in endpoint.requests} == {decision_id}
         (dead,) = service_store.list_dead_letters()
-        assert (dead.decision_id, dead.attempts, dead.last_error) == (decision_id, 5, "HTTP 500")
+        assert (dead.decision_id, dead.attempts, dead.last_error) == (decision_id, 6, "HTTP 500")
         assert service_store.outbox_counts().model_dump() == {"pending": 0, "delivered": 0, "dead": 1}
         assert service_store.retry_dead_letters([decision_id], clock.now) == 1
         endpoint.mode = "ok"
@@ -177,3 +180,17 @@ def client_without_outbox(service_store, classifier):  # type: ignore[no-untyped
     app = create_app(make_settings(), store=service_store, router=Router(classifier, service_store, RoutingPolicy()))
     with TestClient(app, headers=AUTH) as client:
         yield client, service_store
+
+
+def test_a_message_claimed_by_a_worker_that_died_is_delivered_once_its_lease_runs_out(service_store):
+    (decision_id,) = enqueue(service_store, "T-1")
+    clock = Clock()
+    # a worker claims the message and is killed before it can send it or record anything
+    assert len(service_store.claim_due_messages(clock(), 10, lease_seconds=60)) == 1
+    with receiver() as endpoint:
+        worker = worker_for(service_store, endpoint.url, clock)
+        assert worker.deliver_due().attempted == 0  # still leased: no second sender meanwhile
+        clock.advance(61)
+        assert worker.deliver_due().delivered == 1
+    assert [r.headers["idempotency-key"] for r in endpoint.requests] == [decision_id]
+    assert service_store.outbox_counts().model_dump() == {"pending": 0, "delivered": 1, "dead": 0}

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
 from apitest import AUTH
+from conftest import NOW
+from fastapi.testclient import TestClient
+from test_store_helpers import decision, ticket_for
+
+from ticket_router.outbox.message import build_message
 
 
 def _value(text: str, prefix: str) -> float:
@@ -36,3 +40,13 @@ def test_each_app_has_its_own_registry(app_factory):
         first.post("/v1/tickets", json={"ticket_id": "R1", "description": "router keeps rebooting"})
         assert "ticket_router_decisions_total{" in first.get("/metrics").text
         assert "ticket_router_decisions_total{" not in second.get("/metrics").text
+
+
+def test_dead_letters_show_in_stats_and_metrics(client, service_store):
+    made = decision("DL-1")
+    service_store.save_new_decisions([(ticket_for("DL-1"), made, build_message(made, NOW))])
+    (message,) = service_store.claim_due_messages(NOW, 10, 30)
+    service_store.dead_letter(message.id, "HTTP 500", NOW)
+    assert client.get("/v1/stats").json()["outbox"] == {"enabled": False, "pending": 0, "delivered": 0,
+                                                        "dead_letters": 1}
+    assert _value(client.get("/metrics").text, "ticket_router_outbox_dead_letters ") == 1

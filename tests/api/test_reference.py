@@ -29,3 +29,13 @@ def test_outage_push_and_resolve(client):
     assert client.post("/v1/outages/NOPE/resolve").status_code == 404
     assert client.post("/v1/outages", json={"outage_id": "O-2", "service": "fax", "region": "N",
                                             "severity": "major"}).status_code == 400
+
+
+def test_outage_times_must_be_date_times_not_numbers(client):
+    base = {"outage_id": "O-9", "service": "tv", "region": "North", "severity": "minor"}
+    for bad in (0, 1.5, "0", "2026-11-25", "soon"):
+        response = client.post("/v1/outages", json={**base, "started_at": bad})
+        assert response.status_code == 400 and response.json()["errors"][0]["field"] == "started_at", bad
+    good = client.post("/v1/outages", json={**base, "started_at": "2026-11-25T08:00:00+01:00"})
+    assert good.status_code == 201 and good.json()["started_at"].startswith("2026-11-25T07:00:00")
+    assert client.post("/v1/outages/O-9/resolve", json={"ended_at": 1}).status_code == 400

@@ -63,10 +63,11 @@ def test_invalid_ticket_is_400_naming_each_bad_field(client, service_store, body
     assert service_store.get_ticket("X") is None
 
 
-@pytest.mark.parametrize("raw", [b"{not json", b"[1, 2]", b'"text"', b""])
+@pytest.mark.parametrize("raw", [b"{not json", b"[1, 2]", b'"text"', b"", b"\xff\xfe{}"])
 def test_malformed_body_is_400(client, raw):
     response = client.post("/v1/tickets", content=raw, headers={"Content-Type": "application/json"})
     assert response.status_code == 400 and response.json()["errors"]
+    assert response.json()["detail"] == "invalid input"
 
 
 def test_api_accepts_exactly_what_the_cli_accepts(client):
@@ -137,3 +138,21 @@ def test_feedback_is_stored_and_counts_in_stats(client, service_store):
     assert stats["outbox"] == {"enabled": False, "pending": 0, "delivered": 0, "dead_letters": 0}
     assert client.get("/v1/stats", params={"since": "2999-01-01T00:00:00Z"}).json()["count"] == 0
     assert client.get("/v1/stats", params={"since": "yesterday"}).status_code == 400
+
+
+def test_llm_engine_that_fails_still_gives_a_stored_flagged_decision(client, service_store):
+    # apitest.NO_LLM points the LLM provider at a loopback port where nothing listens
+    response = client.post("/v1/tickets", json={**OUTAGE_TICKET, "engine": "agent"})
+    assert response.status_code == 201
+    body = response.json()
+    assert body["needs_review"] is True and body["review_reasons"]
+    assert body["team"] in {"Network Operations", "Billing Support", "Technical Support", "Account Management"}
+    assert service_store.get_decision("T-100").decision_id == body["decision_id"]
+
+
+def test_stats_since_must_be_a_date_time(client):
+    client.post("/v1/tickets", json=OUTAGE_TICKET)
+    assert client.get("/v1/stats", params={"since": "2000-01-01T00:00:00Z"}).json()["count"] == 1
+    for bad in ("12345", "-1e-90", "yesterday"):
+        response = client.get("/v1/stats", params={"since": bad})
+        assert response.status_code == 400 and response.json()["errors"][0]["field"] == "since", bad

@@ -9,18 +9,12 @@ from datetime import timedelta
 import pytest
 from conftest import NOW, ticket
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from test_store_helpers import decision
 
-from ticket_router.domain import Category, Decision, ModelInfo, Priority, Team
 from ticket_router.outbox.message import build_message
 from ticket_router.store.schema import MIGRATIONS
 from ticket_router.store.service import ApiKeyRecord
-
-
-def decision(ticket_id: str, decision_id: str | None = None) -> Decision:
-    return Decision(decision_id=decision_id or f"d-{ticket_id}", ticket_id=ticket_id, team=Team.BILLING_SUPPORT,
-                    category=Category.BILLING_DISPUTE, priority=Priority.P2, confidence=0.9, needs_review=False,
-                    alternatives=[], reasoning="r", entities={}, priority_factors={}, priority_score=1.0,
-                    model=ModelInfo(name="m", version="1"), policy_version="p", processing_ms=1.0, decided_at=NOW)
 
 
 def item(ticket_id: str, with_message: bool = True):  # type: ignore[no-untyped-def]
@@ -65,7 +59,7 @@ def test_concurrent_first_writes_of_one_ticket_id_have_one_winner(service_store)
 def test_decision_and_message_share_one_transaction(service_store):
     service_store.save_new_decisions([item("A")])
     clash = decision("NEW", decision_id="d-A")  # the decision insert fails on its primary key…
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         service_store.save_new_decisions([(ticket("x", ticket_id="NEW"), clash, build_message(clash, NOW))])
     assert service_store.get_ticket("NEW") is None  # …so neither the ticket nor a message was kept
     assert service_store.outbox_counts().pending == 1
@@ -95,7 +89,7 @@ def test_failure_schedules_a_retry_and_dead_letter_moves_the_message(service_sto
     assert service_store.list_dead_letters() == []
     (back,) = service_store.claim_due_messages(NOW + timedelta(seconds=4), 10, 30)
     assert back.attempts == 0 and back.payload == message.payload
-    service_store.mark_delivered(back.id, NOW + timedelta(seconds=5))
+    service_store.mark_delivered([back.id], NOW + timedelta(seconds=5))
     assert service_store.outbox_counts().model_dump() == {"pending": 0, "delivered": 1, "dead": 0}
     assert service_store.next_due_at() is None
 
@@ -118,3 +112,14 @@ def test_api_keys_are_found_by_hash_and_revoked(service_store):
     assert service_store.revoke_api_key("k1", NOW) and not service_store.revoke_api_key("k1", NOW)
     assert service_store.list_api_keys()[0].revoked_at == NOW
     assert service_store.ping()
+
+
+def test_a_ticket_id_twice_in_one_batch_is_stored_once_and_found_with_its_decision(service_store):
+    again = decision("A", decision_id="d-A-again")
+    written = service_store.save_new_decisions([item("A"), item("B"), (ticket("x", ticket_id="A"), again, None)])
+    assert written == [True, True, False]
+    assert service_store.save_new_decisions([item("B"), item("C")]) == [False, True]
+    found = service_store.get_decisions(["A", "B", "C", "unknown"])
+    assert {k: v.decision_id for k, v in found.items()} == {"A": "d-A", "B": "d-B", "C": "d-C"}
+    assert service_store.get_decisions([]) == {}
+    assert service_store.outbox_counts().pending == 3

@@ -10,6 +10,8 @@ from typing import cast
 from fastapi import APIRouter, Depends, FastAPI
 
 from ticket_router.api.deps import Services, require_api_key
+from ticket_router.api.dispatch import BatchDispatcher
+from ticket_router.api.docs import DOCS, install_docs, local_swagger_ui
 from ticket_router.api.engines import engine_picker
 from ticket_router.api.errors import AUTH_RESPONSES, ERROR_RESPONSES, install_error_handlers, install_openapi
 from ticket_router.api.metrics import Metrics
@@ -38,7 +40,8 @@ def build_services(settings: Settings, store: ServiceStore | None = None, router
                             on_decisions=metrics.record_decisions,
                             on_outbox_write=worker.wake if worker else (lambda: None))
     verifier = ApiKeyVerifier(settings.api_key_list(), store)
-    return Services(settings=settings, store=store, router=router, tickets=service, verifier=verifier,
+    return Services(settings=settings, store=store, router=router, tickets=service,
+                    dispatcher=BatchDispatcher(service, default_engine=settings.engine), verifier=verifier,
                     metrics=metrics, worker=worker, owns_store=owns_store)
 
 
@@ -48,24 +51,31 @@ def create_app(settings: Settings, store: ServiceStore | None = None, router: Ro
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services.dispatcher.start()
         if services.worker is not None:
             services.worker.start()
             log.info("outbox worker started", extra={"adapter": services.settings.ticketing_adapter})
         try:
             yield
         finally:
+            services.dispatcher.stop()
             if services.worker is not None:
                 services.worker.stop()
                 services.worker.adapter.close()
             if services.owns_store:
                 services.store.close()
 
+    swagger_ui = local_swagger_ui()
     app = FastAPI(
         title="ticket-router",
         version="1",
         description="Routes telecom support tickets to a team with a priority, confidence and reasons.",
         lifespan=lifespan,
+        docs_url=None if swagger_ui else DOCS,
+        redoc_url=None,
     )
+    if swagger_ui:
+        install_docs(app, swagger_ui)
     app.state.services = services
     install_error_handlers(app)
     install_openapi(app)

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from ticket_router.api.dispatch import BatchDispatcher
 from ticket_router.api.metrics import Metrics
 from ticket_router.api.service import TicketService
 from ticket_router.apikeys import ApiKeyVerifier
@@ -22,6 +24,7 @@ class Services:
     store: ServiceStore
     router: Router
     tickets: TicketService
+    dispatcher: BatchDispatcher
     verifier: ApiKeyVerifier
     metrics: Metrics
     worker: DeliveryWorker | None
@@ -42,6 +45,13 @@ def get_tickets(services: ServicesDep) -> TicketService:
 TicketsDep = Annotated[TicketService, Depends(get_tickets)]
 
 
+def get_dispatcher(services: ServicesDep) -> BatchDispatcher:
+    return services.dispatcher
+
+
+DispatcherDep = Annotated[BatchDispatcher, Depends(get_dispatcher)]
+
+
 def get_store(services: ServicesDep) -> ServiceStore:
     return services.store
 
@@ -49,17 +59,18 @@ def get_store(services: ServicesDep) -> ServiceStore:
 StoreDep = Annotated[ServiceStore, Depends(get_store)]
 
 
-def presented_key(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    return request.headers.get("x-api-key") or None
+# Declared as security schemes so the OpenAPI schema (and the Authorize button on /docs) shows both ways in.
+# auto_error=False: a missing or malformed header is our 401, with our body, not FastAPI's 403.
+bearer_scheme = HTTPBearer(auto_error=False, description="`Authorization: Bearer <key>`")
+header_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="`X-API-Key: <key>`")
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
+HeaderKeyDep = Annotated[str | None, Depends(header_scheme)]
 
 
-def require_api_key(request: Request, services: ServicesDep) -> str:
+def require_api_key(request: Request, services: ServicesDep, bearer: BearerDep, header_key: HeaderKeyDep) -> str:
     """The caller's key id; 401 without a valid key. The key itself goes nowhere but into a hash."""
-    key_id = services.verifier.identify(presented_key(request))
+    presented = (bearer.credentials.strip() if bearer else "") or header_key
+    key_id = services.verifier.identify(presented or None)
     if key_id is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing or invalid API key",
                             headers={"WWW-Authenticate": "Bearer"})

@@ -1,7 +1,13 @@
-"""Which engine routes a request. The hook for `ticket_router.engines` (local | agent | cascade)."""
+"""Which engine routes a request: `local` (the embedded router), `agent` or `cascade` (`ticket_router.engines`).
+
+The request's `engine` field picks one; without it, `TICKET_ROUTER_ENGINE` does. Each engine is built once, on
+first use, and shares the app's store and classifier, so an app that only ever routes locally never builds an
+LLM engine.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -15,18 +21,22 @@ class Engine(Protocol):
 
 
 def get_engine(settings: Settings, name: str, local: Router) -> Engine:
-    """The engine called `name`. Only the embedded router exists in this build, so every name routes with it
-    (decisions record `engine="local"`, so nothing claims an engine that did not run). When `engines/` lands,
-    this is the one place that picks the agent or cascade engine by name."""
-    return local
+    if name == "local":
+        return local
+    from ticket_router.engines.factory import build_engine
+
+    return build_engine(settings, local.store, name, classifier=local.classifier)
 
 
-def engine_picker(settings: Settings, local: Router) -> Callable[[str], Engine]:
+def engine_picker(settings: Settings, local: Router) -> Callable[[str | None], Engine]:
     cache: dict[str, Engine] = {}
+    lock = threading.Lock()
 
-    def pick(name: str) -> Engine:
-        if name not in cache:
-            cache[name] = get_engine(settings, name, local)
-        return cache[name]
+    def pick(name: str | None) -> Engine:
+        name = name or settings.engine
+        with lock:  # request handlers run in a thread pool: build each engine once
+            if name not in cache:
+                cache[name] = get_engine(settings, name, local)
+            return cache[name]
 
     return pick

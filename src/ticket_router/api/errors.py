@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ticket_router.api.schemas import ErrorPublic, FieldError, ValidationErrorPublic
 from ticket_router.api.validation import InvalidInput
@@ -36,8 +38,15 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_invalid_input(request: Request, error: InvalidInput) -> JSONResponse:
         return invalid_response(error.errors)
 
+    async def on_http_error(request: Request, error: StarletteHTTPException) -> Response:
+        # FastAPI's own 400s (a body that is not JSON, or not UTF-8) get the same shape as every other 400.
+        if error.status_code == 400:
+            return invalid_response([FieldError(field="body", message=str(error.detail))])
+        return await http_exception_handler(request, error)
+
     app.add_exception_handler(RequestValidationError, on_request_validation)  # type: ignore[arg-type]
     app.add_exception_handler(InvalidInput, on_invalid_input)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, on_http_error)  # type: ignore[arg-type]
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -15,7 +15,8 @@ from datetime import datetime, timezone
 
 REQUEST_ID: ContextVar[str | None] = ContextVar("ticket_router_request_id", default=None)
 
-_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None)).keys()) | {"message", "asctime", "taskName"}
+_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None)).keys()) | {
+    "message", "asctime", "taskName", "color_message"}  # uvicorn's ANSI-coloured copy of `msg`
 
 
 class CorrelationFilter(logging.Filter):
@@ -58,3 +59,6 @@ def configure_json_logging(level: str = "INFO") -> None:
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers = []
         logging.getLogger(name).propagate = True
+    # httpx logs every request's full URL at INFO; a ticketing URL may carry credentials, and the outbox worker
+    # logs each delivery itself (with ids, not URLs).
+    logging.getLogger("httpx").setLevel(logging.WARNING)

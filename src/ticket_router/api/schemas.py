@@ -6,15 +6,17 @@ here only describe the shape for OpenAPI and reject what is not even the right J
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from ticket_router.domain import AccountType, Customer, Decision, Outage, Priority, Service, Severity, Team
 from ticket_router.stats import Stats
 
 EngineName = Literal["local", "agent", "cascade"]
+ENGINE_HELP = "routing engine; default: the server's TICKET_ROUTER_ENGINE (`local`, the embedded router, unless set)"
 MAX_BATCH = 1000
 
 
@@ -29,6 +31,19 @@ def text_problem(value: str) -> str | None:
     return None
 
 
+
+
+class _Create(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# What `str.strip()` removes: the domain calls a ticket id or a text made only of these blank. Spelled out for
+# the OpenAPI schema, whose regex `\s` differs from Python's (tests/api/test_schemas.py keeps the two in step).
+PY_WHITESPACE = "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+NO_NUL = "^[^\\x00]*$"
+HAS_TEXT = f"^[^\\x00]*[^\\x00{PY_WHITESPACE}][^\\x00]*$"
+
+
 def _clean(value: str) -> str:
     problem = text_problem(value)
     if problem:
@@ -36,26 +51,69 @@ def _clean(value: str) -> str:
     return value
 
 
-CleanStr = Annotated[str, AfterValidator(_clean)]
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return _clean(value)
 
 
-class _Create(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+# Text storage can keep; and text that is more than blanks. The patterns put the same rules in the schema.
+CleanStr = Annotated[str, AfterValidator(_clean), Field(json_schema_extra={"pattern": NO_NUL})]
+NonBlankStr = Annotated[str, AfterValidator(_not_blank), Field(json_schema_extra={"pattern": HAS_TEXT})]
+
+
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?")
+
+
+def iso_datetime(value: str) -> datetime:
+    """A date-time as the schema's `date-time` format has it (RFC 3339; without an offset it is taken as UTC);
+    ValueError otherwise, a date alone or a number included."""
+    value = value.strip()
+    if not _DATE_TIME.fullmatch(value):
+        raise ValueError(value)
+    return datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+
+
+def _iso_only(value: Any) -> Any:
+    # pydantic's lax mode would also take numbers and digit strings as Unix times: the schema says date-time.
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("expected an ISO 8601 date-time string")  # noqa: TRY004 - pydantic reports ValueErrors
+    try:
+        return iso_datetime(value)
+    except ValueError:
+        raise ValueError("not an ISO 8601 date-time") from None
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only)]
+
+
+def _text(pattern: str = NO_NUL, **extra: Any) -> dict[str, Any]:
+    """Schema-only constraints: `ticket_router.ingest.to_ticket` (the CLI's validation) does the checking, so the
+    API and the CLI accept exactly the same tickets and name the same faults."""
+    return {"pattern": pattern, **extra}
 
 
 class TicketCreate(BaseModel):
-    """One ticket, the same fields the CLI reads. Unknown fields are ignored, as in the CLI's input files."""
+    """One ticket, the same fields the CLI reads. Unknown fields are ignored, as in the CLI's input files.
+    At least one of `subject` and `description` must hold some text."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", json_schema_extra={"anyOf": [
+        {"required": ["subject"], "properties": {"subject": {"type": "string", "pattern": HAS_TEXT}}},
+        {"required": ["description"], "properties": {"description": {"type": "string", "pattern": HAS_TEXT}}},
+    ]})
 
-    ticket_id: str = Field(min_length=1, max_length=200, examples=["T-1001"])
-    subject: str | None = Field(default=None, examples=["No internet since this morning"])
-    description: str | None = Field(default=None, examples=["Router shows a red light, whole street is down."])
-    customer_id: str | None = Field(default=None, examples=["C-1001"])
+    ticket_id: str = Field(min_length=1, max_length=200, examples=["T-1001"], json_schema_extra=_text(HAS_TEXT))
+    subject: str | None = Field(default=None, examples=["No internet since this morning"],
+                                json_schema_extra=_text())
+    description: str | None = Field(default=None, examples=["Router shows a red light, whole street is down."],
+                                    json_schema_extra=_text())
+    customer_id: str | None = Field(default=None, examples=["C-1001"], json_schema_extra=_text(maxLength=100))
     created_at: str | None = Field(default=None, description="ISO 8601 date-time; default: now",
                                    json_schema_extra={"format": "date-time"})
-    channel: str | None = Field(default=None, examples=["email"])
-    engine: EngineName = Field(default="local", description="routing engine; `local` is the embedded router")
+    channel: str | None = Field(default=None, examples=["email"], json_schema_extra=_text(maxLength=50))
+    engine: EngineName | None = Field(default=None, description=ENGINE_HELP)
 
     def ticket_fields(self) -> dict[str, Any]:
         return self.model_dump(exclude={"engine"}, exclude_none=True)
@@ -64,11 +122,11 @@ class TicketCreate(BaseModel):
 class BatchCreate(_Create):
     tickets: list[Any] = Field(max_length=MAX_BATCH, description=f"up to {MAX_BATCH} ticket objects; invalid items "
                                                                   "are reported by index, valid ones are routed")
-    engine: EngineName = "local"
+    engine: EngineName | None = Field(default=None, description=ENGINE_HELP)
 
 
 class RerouteCreate(_Create):
-    engine: EngineName = "local"
+    engine: EngineName | None = Field(default=None, description=ENGINE_HELP)
 
 
 class DecisionPublic(Decision):
@@ -149,17 +207,17 @@ class CustomerPublic(Customer):
 
 
 class OutageCreate(_Create):
-    outage_id: CleanStr = Field(min_length=1, max_length=100, pattern=r"\S")
+    outage_id: NonBlankStr = Field(max_length=100)
     service: Service
-    region: CleanStr = Field(min_length=1, max_length=100, pattern=r"\S")
+    region: NonBlankStr = Field(max_length=100)
     severity: Severity
-    started_at: datetime | None = Field(default=None, description="default: now")
-    ended_at: datetime | None = None
+    started_at: IsoDateTime | None = Field(default=None, description="default: now")
+    ended_at: IsoDateTime | None = None
     description: CleanStr = ""
 
 
 class OutageResolve(_Create):
-    ended_at: datetime | None = Field(default=None, description="default: now")
+    ended_at: IsoDateTime | None = Field(default=None, description="default: now")
 
 
 class OutagePublic(Outage):

@@ -17,9 +17,10 @@ from ticket_router.api.validation import InvalidInput, parse_ticket
 from ticket_router.domain import Decision, Feedback, Ticket, utcnow
 from ticket_router.outbox.message import build_message
 from ticket_router.stats import Stats, compute_stats
-from ticket_router.store.service import OutboxCounts, ServiceStore
+from ticket_router.store.service import OutboundMessage, OutboxCounts, ServiceStore
 
 log = logging.getLogger(__name__)
+STATS_LIMIT = 1_000_000  # decision rows read for /v1/stats (indexed columns only, no payloads)
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class TicketService:
     def __init__(
         self,
         store: ServiceStore,
-        engines: Callable[[str], Engine],
+        engines: Callable[[str | None], Engine],
         outbox_enabled: bool,
         clock: Callable[[], datetime] = utcnow,
         on_decisions: Callable[[Sequence[Decision]], None] = lambda decisions: None,
@@ -45,40 +46,73 @@ class TicketService:
         self.on_decisions = on_decisions
         self.on_outbox_write = on_outbox_write
 
-    def _message(self, decision: Decision):  # type: ignore[no-untyped-def]
+    def _message(self, decision: Decision) -> OutboundMessage | None:
         return build_message(decision, self.clock()) if self.outbox_enabled else None
 
-    def _made(self, decisions: Sequence[Decision], created: Sequence[bool] | None = None) -> None:
-        fresh = [d for i, d in enumerate(decisions) if created is None or created[i]]
-        if not fresh:
-            return
-        self.on_decisions(fresh)
-        if self.outbox_enabled:
-            self.on_outbox_write()
-        for decision in fresh:
-            log.info("ticket routed", extra={
-                "ticket_id": decision.ticket_id, "decision_id": decision.decision_id, "team": decision.team.value,
-                "priority": decision.priority.value, "confidence": round(decision.confidence, 3),
-                "needs_review": decision.needs_review, "engine": decision.engine,
-                "latency_ms": decision.processing_ms})
+    def _route(self, tickets: Sequence[Ticket], engine: str | None) -> list[Decision]:
+        """Decisions from the engine asked for. The embedded router never fails a ticket (it falls back inside);
+        should an LLM engine raise instead of falling back, the embedded router decides and flags each ticket."""
+        picked = self.engines(engine)
+        try:
+            return picked.route_many(tickets, save=False)
+        except Exception as error:  # noqa: BLE001 - every ticket gets a decision
+            local = self.engines("local")
+            if picked is local:
+                raise
+            name = engine or "default"
+            log.error("engine failed, routed by the embedded model",
+                      extra={"engine": name, "error": type(error).__name__, "tickets": len(tickets)})
+            reason = f"the {name} engine failed ({type(error).__name__}); routed by the embedded model"
+            return [d.model_copy(update={"needs_review": True, "review_reasons": [*d.review_reasons, reason]})
+                    for d in local.route_many(tickets, save=False)]
+
+    def _made(self, decisions: Sequence[Decision]) -> None:
+        if decisions:
+            self.on_decisions(decisions)
+            if self.outbox_enabled:
+                self.on_outbox_write()
+
+    @staticmethod
+    def log_submitted(submitted: Sequence[Submitted]) -> None:
+        """One line per new decision: ids and outcome, never the ticket's text. Called by whoever serves the
+        request, so the line carries that request's correlation id."""
+        for item in submitted:
+            if item.created:
+                decision = item.decision
+                log.info("ticket routed", extra={
+                    "ticket_id": decision.ticket_id, "decision_id": decision.decision_id, "team": decision.team.value,
+                    "priority": decision.priority.value, "confidence": round(decision.confidence, 3),
+                    "needs_review": decision.needs_review, "engine": decision.engine,
+                    "latency_ms": decision.processing_ms})
 
     # tickets -----------------------------------------------------------------------------------------------
-    def submit(self, ticket: Ticket, engine: str) -> Submitted:
-        """Route and store a new ticket; a ticket id seen before gets its stored decision and nothing new."""
-        stored = self.store.get_decision(ticket.ticket_id)
-        if stored is not None:
-            return Submitted(stored, created=False)
-        decision = self.engines(engine).route_many([ticket], save=False)[0]
-        if self.store.save_new_decisions([(ticket, decision, self._message(decision))])[0]:
-            self._made([decision])
-            return Submitted(decision, created=True)
-        # Another request stored this ticket id between our check and our insert: its decision stands.
-        stored = self.store.get_decision(ticket.ticket_id)
-        if stored is None:  # pragma: no cover - a ticket row always comes with its decision
-            raise RuntimeError("ticket stored without a decision")
-        return Submitted(stored, created=False)
+    def submit_many(self, tickets: Sequence[Ticket], engine: str | None = None) -> list[Submitted]:
+        """Route and store the tickets whose ids are new, each with its outbox message, in one transaction. A
+        ticket id stored before gets its stored decision and nothing new (and no engine is asked about it)."""
+        stored = self.store.get_decisions([t.ticket_id for t in tickets])
+        fresh = [t for t in tickets if t.ticket_id not in stored]
+        decisions = self._route(fresh, engine) if fresh else []
+        created = self.store.save_new_decisions([(t, d, self._message(d)) for t, d in zip(fresh, decisions)])
+        made = {d.ticket_id: d for d, is_new in zip(decisions, created) if is_new}
+        self._made(list(made.values()))
+        # Ids that lost a race (another request, or an earlier copy in this batch, stored them first).
+        stored.update(self.store.get_decisions([t.ticket_id for t in tickets if t.ticket_id not in stored | made]))
+        results, seen = [], set()
+        for ticket in tickets:
+            first = ticket.ticket_id in made and ticket.ticket_id not in seen
+            seen.add(ticket.ticket_id)
+            decision = made[ticket.ticket_id] if first else stored.get(ticket.ticket_id) or made.get(ticket.ticket_id)
+            if decision is None:  # pragma: no cover - a ticket row is always written with its decision
+                raise RuntimeError("ticket stored without a decision")
+            results.append(Submitted(decision, created=first))
+        return results
 
-    def submit_batch(self, raw_items: Sequence[Any], engine: str) -> BatchPublic:
+    def submit(self, ticket: Ticket, engine: str | None = None) -> Submitted:
+        submitted = self.submit_many([ticket], engine)
+        self.log_submitted(submitted)
+        return submitted[0]
+
+    def submit_batch(self, raw_items: Sequence[Any], engine: str | None = None) -> BatchPublic:
         results: list[BatchItemPublic | None] = [None] * len(raw_items)
         valid: list[tuple[int, Ticket]] = []
         for index, raw in enumerate(raw_items):
@@ -89,29 +123,26 @@ class TicketService:
                 results[index] = BatchItemPublic(index=index, status="invalid", errors=error.errors,
                                                  ticket_id=ticket_id if isinstance(ticket_id, str) else None)
         if valid:
-            tickets = [t for _, t in valid]
-            decisions = self.engines(engine).route_many(tickets, save=False)
-            created = self.store.save_new_decisions(
-                [(t, d, self._message(d)) for t, d in zip(tickets, decisions)])
-            self._made(decisions, created)
-            for (index, ticket), decision, is_new in zip(valid, decisions, created):
-                kept = decision if is_new else self.store.get_decision(ticket.ticket_id)
+            submitted = self.submit_many([t for _, t in valid], engine)
+            self.log_submitted(submitted)
+            for (index, ticket), item in zip(valid, submitted):
                 results[index] = BatchItemPublic(
-                    index=index, status="created" if is_new else "existing", ticket_id=ticket.ticket_id,
-                    decision=DecisionPublic.model_validate(kept.model_dump()) if kept else None)
+                    index=index, status="created" if item.created else "existing", ticket_id=ticket.ticket_id,
+                    decision=DecisionPublic.model_validate(item.decision.model_dump()))
         items = [r for r in results if r is not None]
         return BatchPublic(created=sum(r.status == "created" for r in items),
                            existing=sum(r.status == "existing" for r in items),
                            invalid=sum(r.status == "invalid" for r in items), results=items)
 
-    def reroute(self, ticket_id: str, engine: str) -> Decision | None:
+    def reroute(self, ticket_id: str, engine: str | None = None) -> Decision | None:
         ticket = self.store.get_ticket(ticket_id)
         if ticket is None:
             return None
-        decision = self.engines(engine).route_many([ticket], save=False)[0]
+        decision = self._route([ticket], engine)[0]
         message = self._message(decision)
         self.store.save_decisions_with_outbox([(ticket, decision)], [message] if message else [])
         self._made([decision])
+        self.log_submitted([Submitted(decision, created=True)])
         return decision
 
     def get(self, ticket_id: str) -> tuple[Ticket, list[Decision]] | None:
@@ -130,6 +161,6 @@ class TicketService:
         return item
 
     def stats(self, since: datetime | None) -> tuple[Stats, OutboxCounts]:
-        stats = compute_stats(self.store.list_decisions(since=since, limit=1_000_000),
+        stats = compute_stats(self.store.list_decision_rows(since=since, limit=STATS_LIMIT),
                               self.store.list_feedback(since=since))
         return stats, self.store.outbox_counts()

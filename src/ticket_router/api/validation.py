@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ticket_router.api.schemas import FieldError, text_problem
+from ticket_router.api.schemas import FieldError, iso_datetime, text_problem
 from ticket_router.domain import Ticket, as_utc
-from ticket_router.ingest import Rejected, TICKET_FIELDS, to_ticket
+from ticket_router.ingest import TICKET_FIELDS, Rejected, to_ticket
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -86,3 +86,12 @@ def utc_datetime(value: datetime, field: str) -> datetime:
         return as_utc(value)
     except (OverflowError, OSError):
         raise InvalidInput([FieldError(field=field, message="date-time out of range")]) from None
+
+
+def parse_datetime(value: str, field: str) -> datetime:
+    """An ISO 8601 date-time from a query string (a number is not one, whatever pydantic's lax mode thinks)."""
+    try:
+        parsed = iso_datetime(value)
+    except ValueError:
+        raise InvalidInput([FieldError(field=field, message="not an ISO 8601 date-time")]) from None
+    return utc_datetime(parsed, field)

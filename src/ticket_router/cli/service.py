@@ -48,7 +48,8 @@ def serve(
     from ticket_router.api.logs import configure_json_logging
 
     settings = settings_with(db)
-    configure_json_logging(settings.log_level)
+    # A service logs what it does: INFO (JSON lines, no customer text) unless TICKET_ROUTER_LOG_LEVEL says otherwise.
+    configure_json_logging(settings.log_level if "log_level" in settings.model_fields_set else "INFO")
     app = create_app(settings)
     if not settings.api_key_list() and not app.state.services.store.list_api_keys():
         sys.stderr.write("warning: no API keys yet: set TICKET_ROUTER_API_KEYS or run `ticket-router keys create`;"

@@ -62,7 +62,7 @@ class HttpJsonAdapter:
 def _http_json(settings: Settings) -> TicketingAdapter:
     assert settings.ticketing_url is not None
     token = settings.ticketing_token.get_secret_value() if settings.ticketing_token else None
-    return HttpJsonAdapter(settings.ticketing_url, token)
+    return HttpJsonAdapter(settings.ticketing_url, token, timeout=settings.ticketing_timeout_s)
 
 
 ADAPTERS: dict[str, Callable[[Settings], TicketingAdapter]] = {

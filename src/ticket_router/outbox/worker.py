@@ -22,14 +22,19 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """After the n-th failed attempt the message waits `backoff[n-1]` seconds; the `max_attempts`-th failure
-    moves it to the dead-letter table."""
+    """The first send, then one retry after each wait in `backoff`: by default 5 retries, 1, 2, 4, 8 and 16 s
+    apart (31 s from the first failure to the last retry). When the last retry fails too, the message moves to
+    the dead-letter table."""
 
     backoff: tuple[float, ...] = (1, 2, 4, 8, 16)
-    max_attempts: int = 5
 
-    def delay_after(self, attempts_made: int) -> float:
-        return self.backoff[min(max(attempts_made, 1), len(self.backoff)) - 1]
+    @property
+    def retries(self) -> int:
+        return len(self.backoff)
+
+    def delay_after(self, sends: int) -> float | None:
+        """Seconds to wait after the `sends`-th failed send; None when no retry is left (dead-letter it)."""
+        return self.backoff[sends - 1] if 1 <= sends <= len(self.backoff) else None
 
 
 @dataclass
@@ -38,6 +43,7 @@ class DeliveryReport:
     failed: int = 0
     dead: int = 0
     errors: list[str] = field(default_factory=list)
+    delivered_ids: list[int] = field(default_factory=list)
 
     @property
     def attempted(self) -> int:
@@ -48,6 +54,7 @@ class DeliveryReport:
         self.failed += other.failed
         self.dead += other.dead
         self.errors.extend(other.errors)
+        self.delivered_ids.extend(other.delivered_ids)
 
 
 Outcome = Callable[[str], None]  # "delivered" | "failed" | "dead", for metrics
@@ -64,6 +71,7 @@ class DeliveryWorker:
         concurrency: int = 8,
         lease_seconds: float = 60.0,
         poll_seconds: float = 0.5,
+        linger_seconds: float = 0.05,
         on_outcome: Outcome | None = None,
     ) -> None:
         self.store = store
@@ -74,6 +82,7 @@ class DeliveryWorker:
         self.concurrency = concurrency
         self.lease_seconds = lease_seconds
         self.poll_seconds = poll_seconds
+        self.linger_seconds = linger_seconds
         self.on_outcome = on_outcome or (lambda outcome: None)
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -92,6 +101,14 @@ class DeliveryWorker:
             self._pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="outbox-send")
         for outcome in self._pool.map(self._deliver_one, messages):
             report.add(outcome)
+        # One write for every message of the pass the receiver took. A crash before it means those are sent again
+        # after the restart, with the same Idempotency-Key, so the receiver drops the copies.
+        self.store.mark_delivered(report.delivered_ids, self.clock())
+        for message in messages:
+            if message.id in report.delivered_ids:
+                self.on_outcome("delivered")
+                log.info("outbox message delivered", extra={
+                    "decision_id": message.decision_id, "ticket_id": message.ticket_id, "attempt": message.attempts + 1})
         return report
 
     def drain(self, max_passes: int = 1000) -> DeliveryReport:
@@ -113,19 +130,16 @@ class DeliveryWorker:
             return self._failed(message, attempt, str(error), context)
         except Exception as error:  # noqa: BLE001 - an adapter bug must not kill the worker or lose the message
             return self._failed(message, attempt, f"adapter error ({type(error).__name__})", context)
-        self.store.mark_delivered(message.id, self.clock())
-        self.on_outcome("delivered")
-        log.info("outbox message delivered", extra=context)
-        return DeliveryReport(delivered=1)
+        return DeliveryReport(delivered=1, delivered_ids=[message.id])
 
     def _failed(self, message: PendingMessage, attempt: int, error: str, context: dict[str, object]) -> DeliveryReport:
         now = self.clock()
-        if attempt >= self.retry.max_attempts:
+        delay = self.retry.delay_after(attempt)
+        if delay is None:
             self.store.dead_letter(message.id, error, now)
             self.on_outcome("dead")
             log.error("outbox message dead-lettered", extra={**context, "error": error})
             return DeliveryReport(dead=1, errors=[error])
-        delay = self.retry.delay_after(attempt)
         self.store.mark_failed(message.id, error, now + timedelta(seconds=delay))
         self.on_outcome("failed")
         log.warning("outbox delivery failed, will retry", extra={**context, "error": error, "retry_in_s": delay})
@@ -164,10 +178,13 @@ class DeliveryWorker:
             except Exception as error:  # noqa: BLE001 - e.g. the database is briefly unreachable: try again
                 log.warning("outbox pass failed", extra={"error": type(error).__name__})
                 report = DeliveryReport()
-            if report.attempted:
-                continue
-            self._wake.wait(self._idle_seconds())
-            self._wake.clear()
+            if report.attempted >= self.batch_size:
+                continue  # more may be due already
+            if not report.attempted:
+                self._wake.wait(self._idle_seconds())
+                self._wake.clear()
+            # Let the messages of a busy moment gather: one pass (one claim, one write) sends them all.
+            self._stop.wait(self.linger_seconds)
 
     def _idle_seconds(self) -> float:
         try:

@@ -49,19 +49,22 @@ class SqlOutbox:
     def save_new_decisions(self, items: list[NewItem]) -> list[bool]:
         if not items:
             return []
-        ticket_rows, decision_rows = _rows(self.engine, [(t, d) for t, d, _ in items])
-        statement = _new_ticket_insert(self.engine)
-        created: list[bool] = []
+        first: dict[str, int] = {}  # a ticket id given twice: its first copy is the one that counts
+        for index, (ticket, _, _) in enumerate(items):
+            first.setdefault(ticket.ticket_id, index)
+        unique = [items[index] for index in sorted(first.values())]
+        ticket_rows, decision_rows = _rows(self.engine, [(t, d) for t, d, _ in unique])
         with self.engine.begin() as conn:
-            for ticket_row, decision_row, (_, _, message) in zip(ticket_rows, decision_rows, items):
-                # The primary key decides: of two concurrent posts of one id, exactly one inserts the ticket.
-                is_new = conn.execute(statement, ticket_row).first() is not None
-                created.append(is_new)
-                if is_new:
-                    conn.execute(insert(decisions), decision_row)
-                    if message is not None:
-                        conn.execute(insert(outbox), _message_row(message))
-        return created
+            # The primary key decides: of two concurrent posts of one id, exactly one inserts the ticket. One
+            # statement for the whole batch (SQLAlchemy sends it as multi-row INSERTs), RETURNING the new ids.
+            inserted = set(conn.execute(_new_ticket_insert(self.engine), ticket_rows).scalars())
+            new = [k for k, (ticket, _, _) in enumerate(unique) if ticket.ticket_id in inserted]
+            if new:
+                conn.execute(insert(decisions), [decision_rows[k] for k in new])
+                messages = [_message_row(m) for k in new if (m := unique[k][2]) is not None]
+                if messages:
+                    conn.execute(insert(outbox), messages)
+        return [first[t.ticket_id] == index and t.ticket_id in inserted for index, (t, _, _) in enumerate(items)]
 
     def save_decisions_with_outbox(self, items: list[tuple[Ticket, Decision]],
                                    messages: list[OutboundMessage]) -> None:
@@ -73,6 +76,15 @@ class SqlOutbox:
             conn.execute(insert(decisions), decision_rows)
             if messages:
                 conn.execute(insert(outbox), [_message_row(m) for m in messages])
+
+    def get_decisions(self, ticket_ids: list[str]) -> dict[str, Decision]:
+        if not ticket_ids:
+            return {}
+        query = (select(decisions.c.ticket_id, decisions.c.payload)
+                 .where(decisions.c.ticket_id.in_(set(ticket_ids))).order_by(decisions.c.decided_at))
+        with self.engine.connect() as conn:
+            latest = {ticket_id: payload for ticket_id, payload in conn.execute(query)}
+        return {ticket_id: Decision.model_validate_json(payload) for ticket_id, payload in latest.items()}
 
     def list_ticket_decisions(self, ticket_id: str) -> list[Decision]:
         query = (select(decisions.c.payload).where(decisions.c.ticket_id == ticket_id)
@@ -86,26 +98,26 @@ class SqlOutbox:
 
     # the outbox --------------------------------------------------------------------------------------------
     def claim_due_messages(self, now: datetime, limit: int, lease_seconds: float) -> list[PendingMessage]:
-        """Lease up to `limit` due messages. The conditional update makes a claim exclusive: a message another
-        worker holds (an unexpired lease) is skipped, on SQLite and PostgreSQL alike."""
+        """Lease up to `limit` due messages in one statement. The re-checked condition makes a claim exclusive: a
+        message another worker holds (an unexpired lease) is skipped, on SQLite and PostgreSQL alike (where rows
+        another claim has locked are skipped rather than waited for)."""
         free = outbox.c.claimed_until.is_(None) | (outbox.c.claimed_until < now)
         due = (outbox.c.delivered_at.is_(None)) & (outbox.c.next_attempt_at <= now) & free
-        lease = now + timedelta(seconds=lease_seconds)
-        claimed = []
+        candidates = select(outbox.c.id).where(due).order_by(outbox.c.next_attempt_at, outbox.c.id).limit(limit)
+        if self.engine.dialect.name == "postgresql":
+            candidates = candidates.with_for_update(skip_locked=True)
+        claim = (update(outbox).where(outbox.c.id.in_(candidates.scalar_subquery()), due)
+                 .values(claimed_until=now + timedelta(seconds=lease_seconds))
+                 .returning(*[c for c in outbox.c if c.name != "claimed_until"]))
         with self.engine.begin() as conn:
-            candidates = conn.execute(
-                select(outbox).where(due).order_by(outbox.c.next_attempt_at, outbox.c.id).limit(limit)
-            ).mappings().all()
-            for row in candidates:
-                won = conn.execute(update(outbox).where(outbox.c.id == row["id"], due).values(claimed_until=lease)
-                                   .returning(outbox.c.id)).first()
-                if won is not None:
-                    claimed.append(_pending(row))
-        return claimed
+            claimed = [_pending(row) for row in conn.execute(claim).mappings()]
+        return sorted(claimed, key=lambda m: (m.next_attempt_at, m.id))
 
-    def mark_delivered(self, message_id: int, now: datetime) -> None:
+    def mark_delivered(self, message_ids: list[int], now: datetime) -> None:
+        if not message_ids:
+            return
         with self.engine.begin() as conn:
-            conn.execute(update(outbox).where(outbox.c.id == message_id).values(
+            conn.execute(update(outbox).where(outbox.c.id.in_(message_ids)).values(
                 delivered_at=now, attempts=outbox.c.attempts + 1, claimed_until=None))
 
     def mark_failed(self, message_id: int, error: str, next_attempt_at: datetime) -> None:

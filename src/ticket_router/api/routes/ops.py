@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -10,7 +9,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from ticket_router.api.deps import ServicesDep, TicketsDep
 from ticket_router.api.schemas import HealthPublic, OutboxStatsPublic, StatsPublic
-from ticket_router.api.validation import utc_datetime
+from ticket_router.api.validation import parse_datetime
 from ticket_router.bootstrap import UnavailableClassifier
 
 probes = APIRouter(tags=["operations"])
@@ -50,11 +49,12 @@ def metrics(services: ServicesDep) -> Response:
 
 @stats_router.get("/stats", response_model=StatsPublic)
 def read_stats(tickets: TicketsDep, services: ServicesDep,
-               since: Annotated[datetime | None, Query(description="ISO 8601; default: all time")] = None,
+               since: Annotated[str | None, Query(description="ISO 8601 date-time; default: all time",
+                                                  json_schema_extra={"format": "date-time"})] = None,
                ) -> StatsPublic:
     """Counts, distributions, confidence, latency, review rate and accuracy against feedback, per day; and the
     outbox (pending, delivered, dead letters)."""
-    stats, counts = tickets.stats(utc_datetime(since, "since") if since else None)
+    stats, counts = tickets.stats(parse_datetime(since, "since") if since is not None else None)
     outbox = OutboxStatsPublic(enabled=services.worker is not None or tickets.outbox_enabled,
                                pending=counts.pending, delivered=counts.delivered, dead_letters=counts.dead)
     return StatsPublic(**stats.model_dump(), outbox=outbox)
