@@ -149,3 +149,14 @@ def test_model_name_records_provider_model_and_prompt_version(router):
     decision = agent_engine(router, model).route(make_ticket(router, "locked out of my account"), save=False)
     assert decision.model.name == "scripted:us.anthropic.claude-sonnet-4-5-20250929-v1:0"
     assert decision.model.version.startswith("agent-prompt-v1+")
+
+
+def test_redaction_is_on_by_default_and_can_be_turned_off(router):
+    text_with_ids = "No internet. Call +44 7700 900123 or mail jo@example.com, IMEI 490154203237518"
+    for redact, visible in ((True, False), (False, True)):
+        model = ScriptedModel([answer("Network Outage", "Network Operations")])
+        decision = agent_engine(router, model, redact=redact).route(make_ticket(router, text_with_ids), save=False)
+        sent = _user_text(model.requests[0])
+        assert ("7700 900123" in sent) is visible and ("jo@example.com" in sent) is visible
+        assert ("490154203237518" in sent) is visible
+        assert decision.llm["redacted"] == ({} if visible else {"PHONE": 1, "EMAIL": 1, "IMEI": 1})

@@ -102,7 +102,6 @@ def agent_engine(router: Any, model: Any, **options: Any) -> Any:
     return AgentEngine(router, lambda: model, **options)
 
 
-
 def make_ticket(router: Any, text: str, **fields: Any) -> Any:
     """A ticket created at the router's clock time (so ages are zero unless a test says otherwise)."""
     from ticket_router.domain import Ticket

@@ -1,12 +1,18 @@
-"""`ticket-router agent check`: one tiny request to the configured LLM provider, or what is missing and how to fix it."""
+"""`ticket-router agent check`: one tiny request to the configured LLM provider, or what is missing and how to fix it.
+
+Exit status: 0 when the provider answered, 1 when the request failed (the reason and a fix are printed), 2 when
+something is missing before a request can be made (the extra, credentials, an API key).
+"""
 
 from __future__ import annotations
 
 import os
 import time
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
+from rich.console import Console
+from rich.markup import escape
 
 from ticket_router.cli.common import settings_with, stderr
 
@@ -21,15 +27,15 @@ def check(
 ) -> None:
     """Verify the configured provider end to end with one tiny request: prints model, latency and cost."""
     from ticket_router.llm.errors import classify_failure
-    from ticket_router.llm.pricing import PriceTable
+    from ticket_router.llm.pricing import PriceTable, Usage
     from ticket_router.llm.providers import ProviderConfigError, build_model, describe
 
     console = stderr()
     settings = settings_with()
     model_id = settings.llm_specialist_model if specialist else settings.llm_model
     info = describe(settings, model_id)
-    console.print(f"provider [bold]{info.provider}[/bold], model [bold]{info.model_id}[/bold], {info.where}",
-                  soft_wrap=True)
+    console.print(f"provider [bold]{info.provider}[/bold], model [bold]{escape(info.model_id)}[/bold], "
+                  f"{escape(info.where)}", soft_wrap=True)
     try:
         import strands  # noqa: F401
     except ModuleNotFoundError:
@@ -45,31 +51,33 @@ def check(
         usage = _probe(model)
     except Exception as error:  # noqa: BLE001 - explained, never a traceback
         failure = classify_failure(error)
-        console.print(f"[red]failed:[/red] {failure.summary} [dim]({failure.error})[/dim]")
-        console.print(f"fix: {failure.hint}", soft_wrap=True)
+        console.print(f"[red]failed:[/red] {escape(failure.summary)} [dim]({escape(failure.error)})[/dim]",
+                      soft_wrap=True)
+        console.print(f"fix: {escape(failure.hint)}", soft_wrap=True)
         raise typer.Exit(1) from None
     seconds = time.perf_counter() - started
-    cost = PriceTable.load().cost(info.model_id, usage["input"], usage["output"])
+    cost = PriceTable.load(settings.llm_prices).cost(info.model_id, Usage(usage["input"], usage["output"]))
     cost_text = f"${cost:.6f}" if cost is not None else "unknown (model not in the price table)"
     typer.echo(f"ok: {info.provider} {info.model_id} answered in {seconds:.2f} s; "
                f"{usage['input']} input + {usage['output']} output tokens; cost {cost_text}")
 
 
-def _missing(console: Any, what: str, fix: str) -> None:
-    console.print(f"[red]missing:[/red] {what}", soft_wrap=True)
-    console.print(f"fix: {fix}", soft_wrap=True)
+def _missing(console: Console, what: str, fix: str) -> NoReturn:
+    console.print(f"[red]missing:[/red] {escape(what)}", soft_wrap=True)
+    console.print(f"fix: {escape(fix)}", soft_wrap=True)
     raise typer.Exit(2)
 
 
-def _check_aws_credentials(console: Any) -> None:
+def _check_aws_credentials(console: Console) -> None:
     import boto3
 
-    session = boto3.Session()
-    if session.get_credentials() is None:
+    credentials = boto3.Session().get_credentials()
+    if credentials is None:
         _missing(console, "no AWS credentials found",
                  "set AWS_PROFILE (after `aws configure` or `aws sso login`), or AWS_ACCESS_KEY_ID and "
                  "AWS_SECRET_ACCESS_KEY, or run where an instance/task role is available; a Bedrock API key can "
                  "go in TICKET_ROUTER_LLM_API_KEY")
+    console.print(f"AWS credentials from: {escape(str(credentials.method))}", soft_wrap=True)  # never the keys
 
 
 def _probe(model: Any) -> dict[str, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -27,6 +28,8 @@ def decision_panel(decision: Decision, title: str | None = None) -> Panel:
     review = Text("yes — " + "; ".join(decision.review_reasons), style="bold magenta") if decision.needs_review \
         else Text("no")
     head.add_row("Needs review", review)
+    if decision.llm is not None:
+        head.add_row("LLM", llm_line(decision.llm))
     found = {k: v for k, v in decision.entities.items() if v}
     head.add_row("Entities", ", ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
                                        for k, v in found.items()) or "none")
@@ -37,6 +40,19 @@ def decision_panel(decision: Decision, title: str | None = None) -> Panel:
     body = Group(head, Text(""), factors, Text(""), Text(decision.reasoning, style="italic"))
     subtitle = f"{decision.model.name} v{decision.model.version} · {decision.processing_ms:.1f} ms"
     return Panel(body, title=title or decision.ticket_id, subtitle=subtitle, title_align="left")
+
+
+def llm_line(llm: dict[str, Any]) -> str:
+    """One line about the LLM's part in a decision (agent and cascade engines)."""
+    cost = llm.get("cost_usd")
+    parts = [f"{llm.get('provider')} {llm.get('model_id')}",
+             "answered" if llm.get("status") == "ok" else f"failed ({llm.get('error')}), local decision kept",
+             f"{llm.get('round_trips', 0)} round trip(s)",
+             f"{llm.get('input_tokens', 0) + llm.get('cache_read_tokens', 0)} in + {llm.get('output_tokens', 0)} out "
+             "tokens", f"{llm.get('llm_latency_ms', 0):.0f} ms", f"${cost:.4f}" if cost is not None else "cost unknown"]
+    if llm.get("escalation"):
+        parts.insert(0, f"asked because {llm['escalation']}")
+    return " · ".join(parts)
 
 
 def summary_table(decisions: Sequence[Decision], rejected: int, seconds: float) -> Table:
@@ -54,6 +70,12 @@ def summary_table(decisions: Sequence[Decision], rejected: int, seconds: float) 
         table.add_row("Avg time", f"{sum(d.processing_ms for d in decisions) / count:.2f} ms per ticket")
         review = sum(d.needs_review for d in decisions)
         table.add_row("Needs review", f"{review} ({review / count:.0%})")
+        asked = [d.llm for d in decisions if d.llm is not None]
+        if asked:
+            failed = sum(llm.get("status") != "ok" for llm in asked)
+            cost = sum(llm.get("cost_usd") or 0.0 for llm in asked)
+            table.add_row("LLM", f"{len(asked)} tickets sent ({failed} fell back to the local decision); "
+                                 f"estimated cost ${cost:.4f}")
     return table
 
 

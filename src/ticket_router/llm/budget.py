@@ -1,8 +1,9 @@
 """The per-ticket time budget, and throttling retries that stay inside it.
 
 Providers' own clients are built with retries off (see providers.py), so this is the only place a model call is
-retried: on throttling only, with exponential backoff and full jitter, and never past the ticket's deadline.
-A connection refused or an auth error fails at once: retrying those only delays the fallback decision.
+retried: on throttling (and the provider saying it is overloaded) only, with exponential backoff and full jitter,
+and never past the ticket's deadline. A connection refused or an auth error fails at once: retrying those only
+delays the fallback decision.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 
 from strands.hooks import AfterModelCallEvent, BeforeModelCallEvent, HookProvider, HookRegistry
 from strands.types.exceptions import ModelThrottledException
+
+from ticket_router.llm.errors import is_throttling
 
 
 @dataclass
@@ -39,7 +42,8 @@ def backoff_delay(attempt: int, base_s: float = 0.25, cap_s: float = 2.0,
 
 
 class ModelCallMeter(HookProvider):
-    """Counts model round trips and the time spent inside them (the rest of a ticket's time is overhead)."""
+    """Counts model round trips (calls started, retries included) and the time spent inside them; the rest of a
+    ticket's time is overhead. A call cut off by the budget never reaches `_after`: `finish` counts its time."""
 
     def __init__(self) -> None:
         self.calls = 0
@@ -51,10 +55,13 @@ class ModelCallMeter(HookProvider):
         registry.add_callback(AfterModelCallEvent, self._after)
 
     def _before(self, event: BeforeModelCallEvent) -> None:
+        self.calls += 1
         self._started = time.perf_counter()
 
     def _after(self, event: AfterModelCallEvent) -> None:
-        self.calls += 1
+        self.finish()
+
+    def finish(self) -> None:
         if self._started is not None:
             self.model_s += time.perf_counter() - self._started
             self._started = None
@@ -83,7 +90,9 @@ class BudgetRetry(HookProvider):
         registry.add_callback(AfterModelCallEvent, self._after_model_call)
 
     async def _after_model_call(self, event: AfterModelCallEvent) -> None:
-        if event.retry or not isinstance(event.exception, ModelThrottledException):
+        if event.retry or event.exception is None:
+            return
+        if not isinstance(event.exception, ModelThrottledException) and not is_throttling(event.exception):
             return
         delay = backoff_delay(self.retries, self.base_s, self.cap_s, self.rng)
         if self.budget.remaining() - delay < self.min_call_s:

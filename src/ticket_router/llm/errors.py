@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Worth a retry after a backoff: the provider is rate-limiting or briefly overloaded.
+THROTTLE_NAMES = {"ModelThrottledException", "RateLimitError", "OverloadedError"}
+THROTTLE_CODES = {"ThrottlingException", "throttlingException", "ServiceUnavailableException",
+                  "ModelNotReadyException", "TooManyRequestsException"}
 AUTH_CODES = {"UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException",
               "ExpiredToken", "InvalidClientTokenId", "IncompleteSignature", "MissingAuthenticationToken"}
 
@@ -42,6 +46,15 @@ def _client_error_code(error: BaseException) -> str:
     return ""
 
 
+def _throttled(error: BaseException) -> bool:
+    return bool(_names(error) & THROTTLE_NAMES) or _client_error_code(error) in THROTTLE_CODES
+
+
+def is_throttling(error: BaseException) -> bool:
+    """True when `error` (or what caused it) says "slow down": the only failures the budget retries."""
+    return any(_throttled(exc) for exc in _chain(error))
+
+
 def classify_failure(error: BaseException, budget_s: float | None = None) -> Failure:
     for exc in _chain(error):
         names, code, name = _names(exc), _client_error_code(exc), type(exc).__name__
@@ -51,8 +64,7 @@ def classify_failure(error: BaseException, budget_s: float | None = None) -> Fai
             within = f" of {budget_s:g} s" if budget_s else ""
             return Failure("timeout", f"timed out (budget{within} used up)",
                            "raise TICKET_ROUTER_LLM_TIMEOUT_S or use a faster model", name)
-        if "ModelThrottledException" in names or code in {"ThrottlingException", "throttlingException"} \
-                or "RateLimitError" in names:
+        if _throttled(exc):
             return Failure("throttled", "throttled by the provider (retries exhausted within the budget)",
                            "request a higher quota, or use the cascade engine to send fewer tickets", name)
         if "NoCredentialsError" in names or "PartialCredentialsError" in names:

@@ -65,8 +65,10 @@ def _bedrock(settings: Settings, model_id: str, timeout: float, max_tokens: int)
     from botocore.config import Config
     from strands.models.bedrock import BedrockModel
 
+    # total_max_attempts counts the first call: 1 turns botocore's own retries off (its `max_attempts` counts
+    # retries only, so `max_attempts: 1` would still retry once, outside the ticket's budget).
     config = Config(connect_timeout=min(timeout, 5.0), read_timeout=timeout,
-                    retries={"max_attempts": 1, "mode": "standard"})
+                    retries={"total_max_attempts": 1, "mode": "standard"})
     bearer = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
     return BedrockModel(
         region_name=settings.bedrock_region, boto_client_config=config, api_key=bearer,

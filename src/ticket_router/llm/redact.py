@@ -4,7 +4,8 @@ Phone numbers, emails, account numbers, card numbers, IMEIs and ICCIDs are repla
 (`[PHONE_1]`, `[EMAIL_1]`, …): the same value gets the same placeholder within one ticket, so the model can still
 see that two mentions are the same number. The patterns are the entity extractor's own (tools/entities.py), so
 what the router recognises as an identifier is exactly what is withheld; only card numbers and bare long digit
-runs, which the extractor has no kind for, get patterns here.
+runs, which the extractor has no kind for, get patterns here. When in doubt it withholds: a card-shaped number is
+withheld even when it fails the Luhn check (a mistyped card number is still a card number).
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ from ticket_router.tools.entities import (
     luhn_ok,
 )
 
-# 13-19 digits, optionally in groups of 4 (or Amex 4-6-5) separated by spaces or dashes; kept only when Luhn-valid.
+# 13-19 digits, optionally in groups of 4 (or Amex 4-6-5) separated by spaces or dashes.
 CARD = re.compile(r"(?<![\d-])(?:\d{4}[- ]?){3}\d{1,7}(?![\d-])|(?<![\d-])\d{4}[- ]\d{6}[- ]\d{5}(?![\d-])")
-# Any other run of 9+ digits: an unlabelled account or reference number is still an identifier.
-LONG_NUMBER = re.compile(r"(?<!\d)\d{9,}(?!\d)")
+# A number of 5+ digits shortly after the word account ("my account is 5551234"), which the extractor's stricter
+# pattern (it wants "account number: …") does not claim.
+ACCOUNT_MENTION = re.compile(r"\b(?:account|acct|a/c)\b[^\d\n]{0,20}?(\d{5,})(?!\d)", re.IGNORECASE)
+# Any other run of 8+ digits: an unlabelled account or reference number is still an identifier.
+LONG_NUMBER = re.compile(r"(?<!\d)\d{8,}(?!\d)")
 
 
 def _digits(value: str) -> str:
@@ -38,9 +42,12 @@ def _whole(match: re.Match[str]) -> tuple[int, int] | None:
     return match.span()
 
 
-def _luhn_span(match: re.Match[str]) -> tuple[int, int] | None:
-    digits = _digits(match.group(0))
-    return match.span() if 13 <= len(digits) <= 19 and luhn_ok(digits) else None
+def _card_span(match: re.Match[str]) -> tuple[int, int] | None:
+    return match.span() if 13 <= len(_digits(match.group(0))) <= 19 else None
+
+
+def _group_span(match: re.Match[str]) -> tuple[int, int] | None:
+    return match.span(1)
 
 
 def _imei_span(match: re.Match[str]) -> tuple[int, int] | None:
@@ -65,8 +72,9 @@ RULES: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], tuple[int, in
     ("EMAIL", EMAIL, _whole),
     ("ICCID", ICCID, _whole),
     ("IMEI", IMEI, _imei_span),
-    ("CARD", CARD, _luhn_span),
+    ("CARD", CARD, _card_span),
     ("ACCOUNT", ACCOUNT, _account_span),
+    ("ACCOUNT", ACCOUNT_MENTION, _group_span),
     ("PHONE", PHONE_E164, _phone_span),
     ("PHONE", PHONE_NATIONAL, _phone_span),
     ("NUMBER", LONG_NUMBER, _whole),

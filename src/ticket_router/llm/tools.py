@@ -2,13 +2,19 @@
 
 Each wrapper works on the ticket being routed (passed in through the agent's invocation state, never chosen by
 the model), calls the pure function from `ticket_router.tools`, and returns a small JSON object with identifiers
-redacted as in the prompt. No wrapper takes a customer id: the model cannot look up anyone else.
+redacted as in the prompt. No wrapper takes a customer id: the model cannot look up anyone else. A wrapper that
+fails tells the model only which tool failed and the error's type: an exception's text (SQL, parameters, paths)
+never goes to an external model.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from strands import ToolContext, tool
 
@@ -39,6 +45,35 @@ from ticket_router.tools import (
 from ticket_router.tools.severity import assess_severity
 
 STATE_KEY = "ticket_router"
+log = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _tool_error(name: str, error: Exception) -> dict[str, Any]:
+    log.warning("tool %s failed: %s", name, type(error).__name__)
+    return {"error": f"{name} failed ({type(error).__name__}); decide from the context you already have"}
+
+
+def guarded(function: F) -> F:
+    """The wrapper returns a short error object instead of raising (see the module docstring)."""
+    if inspect.iscoroutinefunction(function):
+        @functools.wraps(function)
+        async def run_async(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return await function(*args, **kwargs)
+            except Exception as error:  # noqa: BLE001 - reported to the model by type only
+                return _tool_error(function.__name__, error)
+
+        return run_async  # type: ignore[return-value]
+
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except Exception as error:  # noqa: BLE001 - reported to the model by type only
+            return _tool_error(function.__name__, error)
+
+    return run  # type: ignore[return-value]
 
 
 @dataclass
@@ -61,6 +96,7 @@ def _deps(tool_context: ToolContext, name: str) -> ToolDeps:
 
 
 @tool(context=True)
+@guarded
 async def classify_issue(tool_context: ToolContext) -> dict[str, Any]:
     """A second opinion on the category: the embedded classifier's probability for each category for this ticket,
     and the words that drove it. Use only when the ticket is genuinely ambiguous."""
@@ -77,6 +113,7 @@ async def classify_issue(tool_context: ToolContext) -> dict[str, Any]:
 
 
 @tool(context=True)
+@guarded
 async def extract_entities(tool_context: ToolContext) -> dict[str, Any]:
     """Identifiers found in this ticket: account, phone, IMEI, circuit, invoice, error codes, amounts, the services
     it names, and a region or postcode. Personal identifiers are shown as placeholders."""
@@ -92,6 +129,7 @@ async def extract_entities(tool_context: ToolContext) -> dict[str, Any]:
 
 
 @tool(context=True)
+@guarded
 def check_vip_status(tool_context: ToolContext) -> dict[str, Any]:
     """Who this ticket's customer is: VIP flag, account type (consumer/business/enterprise), plan and region."""
     deps = _deps(tool_context, "check_vip_status")
@@ -100,6 +138,7 @@ def check_vip_status(tool_context: ToolContext) -> dict[str, Any]:
 
 
 @tool(context=True)
+@guarded
 def check_service_status(
     tool_context: ToolContext, region: str | None = None, services: list[Service] | None = None
 ) -> dict[str, Any]:
@@ -122,6 +161,7 @@ def check_service_status(
 
 
 @tool(context=True)
+@guarded
 def get_historical_context(tool_context: ToolContext) -> dict[str, Any]:
     """This customer's recent tickets (date, category, team, priority) within the repeat-contact window."""
     deps = _deps(tool_context, "get_historical_context")
@@ -136,6 +176,7 @@ def get_historical_context(tool_context: ToolContext) -> dict[str, Any]:
 
 
 @tool(context=True)
+@guarded
 def calculate_priority(tool_context: ToolContext, category: Category) -> dict[str, Any]:
     """Informational: the priority the system's rules would give this ticket if it had `category`. You do not
     set the priority; the system computes it from your category after you answer.
@@ -155,6 +196,7 @@ def calculate_priority(tool_context: ToolContext, category: Category) -> dict[st
 
 
 @tool(context=True)
+@guarded
 def route_to_team(tool_context: ToolContext, category: Category) -> dict[str, Any]:
     """Informational: the team the routing policy assigns to `category`.
 
