@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import subprocess
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -31,7 +31,10 @@ def app_path() -> Path:
 
 
 def streamlit_command(port: int, host: str) -> list[str]:
-    flags = {**STREAMLIT_FLAGS, "server.port": str(port), "server.address": host}
+    # An address Streamlit is told about is one it never looks up: on 0.0.0.0 it would otherwise ask
+    # checkip.amazonaws.com for the machine's external address to print it.
+    shown = socket.gethostname() if host in ("0.0.0.0", "::") else host  # noqa: S104 - comparing, not binding
+    flags = {**STREAMLIT_FLAGS, "server.port": str(port), "server.address": host, "browser.serverAddress": shown}
     return [sys.executable, "-m", "streamlit", "run", str(app_path()),
             *[f"--{name}={value}" for name, value in flags.items()]]
 
@@ -53,9 +56,7 @@ def dashboard(
     url, _ = settings.database()
     stderr().print(f"dashboard on http://{host}:{port}  (database: {url.split('@')[-1]}; Ctrl-C stops it)",
                    markup=False, highlight=False)
-    try:
-        code = subprocess.call(streamlit_command(port, host), env=env)
-    except KeyboardInterrupt:
-        code = 0
-    if code not in (0, -2, 130):
-        raise typer.Exit(code)
+    command = streamlit_command(port, host)
+    # Become the Streamlit server rather than wait on it as a child, so a signal to this process (Ctrl-C, a
+    # supervisor's SIGTERM) stops the server too instead of leaving it orphaned.
+    os.execve(command[0], command, env)

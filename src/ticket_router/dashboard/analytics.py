@@ -2,37 +2,57 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from ticket_router.dashboard import services, theme
+from ticket_router.domain import utcnow
 from ticket_router.store.base import DecisionRow
 from ticket_router.stats import Stats, confusion, latest_per_ticket
 
-PERIODS: dict[str, int | None] = {"Last 24 hours": 1, "Last 7 days": 7, "Last 30 days": 30, "Last 90 days": 90,
-                                  "All time": None}
-DEFAULT_PERIOD = "Last 30 days"
+PERIODS: dict[str, int | None] = {"24 hours": 1, "7 days": 7, "30 days": 30, "90 days": 90, "All time": None}
+CUSTOM = "Custom…"
+DEFAULT_PERIOD = "30 days"
+CONFIDENCE_BINS = 20
+LATENCY_BINS = 40
+IMPORTED = "import"  # the engine name of history loaded from a previous system (store/seed.py): never timed
+PERIOD_KEY = "analytics.period"
+RANGE_KEY = "analytics.range"
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    since: datetime | None
+    until: datetime | None = None
 
 
 def render() -> None:
     ctx = services.context()
-    head, pick = st.columns([2, 3], vertical_alignment="bottom")
-    head.title("Analytics")
-    period = pick.radio("Period", list(PERIODS), index=list(PERIODS).index(DEFAULT_PERIOD), horizontal=True,
-                        label_visibility="collapsed", key="analytics.period")
-    since = services.since_days(PERIODS[period])
-    stats = services.stats(ctx, since)
-    if stats.count == 0:
-        st.info(f"No tickets were routed in this period ({period.lower()}). Route one on **Route a ticket**, upload a "
-                "file on **Batch**, or choose a longer period.", icon=":material/monitoring:")
+    st.title("Analytics")
+    period = _period()
+    if period is None:
+        st.info("Pick the first and the last day of the period.", icon=":material/date_range:")
         return
-    decisions = latest_per_ticket(services.rows(ctx, since))
+    stats = services.stats(ctx, period.since, period.until)
+    if stats.count == 0:
+        st.info(f"No tickets were routed {period.label}. Route one on **Route a ticket**, upload a file on "
+                "**Batch**, or choose a longer period.", icon=":material/monitoring:")
+        return
+    read = services.rows(ctx, period.since, period.until)
+    decisions = latest_per_ticket(read)
     feedback = services.feedback(ctx)
+    if len(read) >= services.DECISION_LIMIT:
+        st.caption(f"Figures over the latest {services.DECISION_LIMIT:,} decisions of this period; choose a shorter "
+                   "period to see all of it.")
 
-    _kpis(stats)
+    timed = pd.Series([d.processing_ms for d in decisions if d.engine != IMPORTED], dtype=float)
+    _kpis(stats, timed)
     left, right = st.columns([2, 1], gap="large")
     with left:
         st.markdown("##### Tickets per day, by team")
@@ -44,15 +64,15 @@ def render() -> None:
     c1, c2, c3 = st.columns(3, gap="large")
     with c1:
         st.markdown("##### Priority")
-        st.plotly_chart(_bars(stats.by_priority, theme.PRIORITY_ORDER, theme.PRIORITY_COLORS),
+        st.plotly_chart(theme.bars(stats.by_priority, theme.PRIORITY_ORDER, theme.PRIORITY_COLORS),
                         config=theme.chart_config(), key="an-priority")
     with c2:
         st.markdown("##### Category")
-        st.plotly_chart(_bars(stats.by_category, theme.CATEGORY_ORDER, theme.CATEGORY_COLORS, horizontal=True),
+        st.plotly_chart(theme.bars(stats.by_category, theme.CATEGORY_ORDER, theme.CATEGORY_COLORS, horizontal=True),
                         config=theme.chart_config(), key="an-category")
     with c3:
         st.markdown("##### Confidence")
-        st.plotly_chart(_confidence(decisions, ctx.settings.review_threshold), config=theme.chart_config(),
+        st.plotly_chart(_confidence(decisions, ctx.review_threshold), config=theme.chart_config(),
                         key="an-confidence")
 
     a1, a2 = st.columns(2, gap="large")
@@ -77,19 +97,44 @@ def render() -> None:
         st.plotly_chart(_review_rate(stats), config=theme.chart_config(), key="an-review")
     with r2:
         st.markdown("##### Latency")
-        figure, caption = _latency(decisions)
-        st.plotly_chart(figure, config=theme.chart_config(), key="an-latency")
-        st.caption(caption)
+        if timed.empty:
+            st.info("Only imported history in this period: no routing time to show.", icon=":material/timer:")
+        else:
+            figure, caption = _latency(timed)
+            st.plotly_chart(figure, config=theme.chart_config(), key="an-latency")
+            st.caption(caption)
 
 
-def _kpis(stats: Stats) -> None:
+def _period(today: date | None = None) -> Period | None:
+    """The period picked above the charts: a preset ending now, or whole UTC days from a custom range."""
+    choice = st.segmented_control("Period", [*PERIODS, CUSTOM], default=DEFAULT_PERIOD, key=PERIOD_KEY,
+                                  label_visibility="collapsed") or DEFAULT_PERIOD
+    if choice != CUSTOM:
+        days = PERIODS[choice]
+        return Period("in the last " + choice if days else "yet", services.since_days(days))
+    today = today or utcnow().date()
+    picked = st.date_input("From – to (UTC days)", value=(today - timedelta(days=6), today), max_value=today,
+                           key=RANGE_KEY, format="YYYY-MM-DD")
+    if not isinstance(picked, (tuple, list)) or len(picked) != 2:
+        return None
+    first, last = picked
+    return Period(f"between {first:%d %b %Y} and {last:%d %b %Y}", _midnight(first),
+                  _midnight(last + timedelta(days=1)))
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=timezone.utc)
+
+
+def _kpis(stats: Stats, timed: pd.Series) -> None:
     cols = st.columns(6)
     cols[0].metric("Tickets", theme.count(stats.count))
     cols[1].metric("Avg confidence", theme.conf(stats.avg_confidence))
     cols[2].metric("Review rate", theme.pct(stats.review_rate))
-    cols[3].metric("Avg latency", theme.ms(stats.avg_latency_ms))
-    cols[4].metric("Judged by agents", theme.count(stats.feedback_count),
-                   help="Tickets with agents' feedback (the latest feedback per ticket counts).")
+    cols[3].metric("Median latency", theme.ms(None if timed.empty else float(timed.median())),
+                   help="Routing time per ticket, as the engine measured it (imported history has none).")
+    cols[4].metric("With feedback", theme.count(stats.feedback_count),
+                   help="Tickets an agent accepted or corrected (the latest feedback per ticket counts).")
     cols[5].metric("Team accuracy", theme.pct(stats.accuracy, 1),
                    help="Share of judged tickets whose routed team the agent confirmed. Priority accuracy: "
                         + theme.pct(stats.priority_accuracy, 1))
@@ -97,6 +142,15 @@ def _kpis(stats: Stats) -> None:
 
 def _days(stats: Stats) -> list[date]:
     return [day.day for day in stats.per_day]
+
+
+def _day_axis(figure: go.Figure, days: list[date]) -> None:
+    """The same day axis on every per-day chart: the period's days, a whole day per tick, at most about 8 ticks."""
+    first, last = min(days), max(days)
+    step = max(1, -(-((last - first).days + 1) // 8))
+    figure.update_xaxes(type="date", tickformat="%d %b", dtick=step * 86_400_000, tick0=first.isoformat(),
+                        range=[(datetime.combine(first, time()) - timedelta(hours=12)).isoformat(),
+                               (datetime.combine(last, time()) + timedelta(hours=12)).isoformat()])
 
 
 def _per_day(stats: Stats) -> go.Figure:
@@ -107,7 +161,7 @@ def _per_day(stats: Stats) -> go.Figure:
             figure.add_bar(x=_days(stats), y=values, name=team, marker_color=theme.TEAM_COLORS[team],
                            hovertemplate=f"{team}: %{{y}}<extra>%{{x|%d %b}}</extra>")
     figure.update_layout(barmode="stack", bargap=0.15)
-    figure.update_xaxes(tickformat="%d %b")
+    _day_axis(figure, _days(stats))
     return theme.style(figure, height=320)
 
 
@@ -120,29 +174,23 @@ def _team_share(stats: Stats) -> go.Figure:
     return theme.style(figure, height=320)
 
 
-def _bars(counts: dict[str, int], order: list[str], colors: dict[str, str], horizontal: bool = False) -> go.Figure:
-    names = [n for n in order if counts.get(n)]
-    values = [counts[n] for n in names]
-    if horizontal:
-        bar = go.Bar(y=names[::-1], x=values[::-1], orientation="h", marker_color=[colors[n] for n in names][::-1],
-                     text=values[::-1], textposition="auto", hovertemplate="%{y}: %{x}<extra></extra>")
-    else:
-        bar = go.Bar(x=names, y=values, marker_color=[colors[n] for n in names], text=values, textposition="auto",
-                     hovertemplate="%{x}: %{y}<extra></extra>")
-    return theme.style(go.Figure(bar), height=260, legend=False)
-
-
 def _confidence(decisions: list[DecisionRow], threshold: float) -> go.Figure:
+    """Stacked per team, binned here rather than in the browser: 20 bars per team instead of every decision."""
+    edges = np.linspace(0.0, 1.0, CONFIDENCE_BINS + 1)
+    centres = (edges[:-1] + edges[1:]) / 2
     figure = go.Figure()
     for team in theme.TEAM_ORDER:
         values = [d.confidence for d in decisions if d.team.value == team]
         if values:
-            figure.add_histogram(x=values, name=team, marker_color=theme.TEAM_COLORS[team],
-                                 xbins={"start": 0.0, "end": 1.0001, "size": 0.05})
-    figure.update_layout(barmode="stack")
-    figure.add_vline(x=threshold, line_dash="dash", line_color=theme.MUTED, annotation_text="review",
-                     annotation_position="top left")
-    figure.update_xaxes(range=[0, 1.02])
+            counts, _ = np.histogram(values, bins=edges)  # the last bin includes 1.0
+            figure.add_bar(x=centres, y=counts, width=1 / CONFIDENCE_BINS, name=team,
+                           marker_color=theme.TEAM_COLORS[team], marker_line_width=0,
+                           hovertemplate=f"{team}: %{{y}}<extra>%{{x:.2f}}</extra>")
+    figure.update_layout(barmode="stack", bargap=0)
+    figure.add_vline(x=threshold, line_dash="dash", line_color=theme.MUTED)
+    figure.add_annotation(x=threshold, y=1, yref="paper", yanchor="bottom", showarrow=False, font_color=theme.MUTED,
+                          text=f"review below {threshold:.2f}")
+    figure.update_xaxes(range=[0, 1])
     return theme.style(figure, height=260, legend=False)
 
 
@@ -158,7 +206,7 @@ def _accuracy(stats: Stats) -> go.Figure:
                            mode="lines+markers", name="Priority", line={"color": theme.MUTED, "dash": "dot"},
                            hovertemplate="priority %{y:.0%}<extra>%{x|%d %b}</extra>")
     figure.update_yaxes(range=[0, 1.05], tickformat=".0%")
-    figure.update_xaxes(tickformat="%d %b")
+    _day_axis(figure, _days(stats))
     return theme.style(figure, height=300)
 
 
@@ -184,16 +232,18 @@ def _review_rate(stats: Stats) -> go.Figure:
         hovertemplate="%{y:.0%} of %{customdata}<extra>%{x|%d %b}</extra>",
     ))
     figure.update_yaxes(range=[0, 1.05], tickformat=".0%")
-    figure.update_xaxes(tickformat="%d %b")
+    _day_axis(figure, _days(stats))
     return theme.style(figure, height=260, legend=False)
 
 
-def _latency(decisions: list[DecisionRow]) -> tuple[go.Figure, str]:
-    values = pd.Series([d.processing_ms for d in decisions], dtype=float)
+def _latency(values: pd.Series) -> tuple[go.Figure, str]:
     p50, p95, p99 = values.quantile([0.5, 0.95, 0.99]).tolist()
     shown = values[values <= p99] if len(values) > 100 else values
-    figure = go.Figure(go.Histogram(x=shown, nbinsx=40, marker_color=theme.ACCENT,
-                                    hovertemplate="%{x} ms: %{y}<extra></extra>"))
+    counts, edges = np.histogram(shown, bins=LATENCY_BINS)
+    figure = go.Figure(go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=counts, width=float(edges[1] - edges[0]),
+                              marker_color=theme.ACCENT, marker_line_width=0,
+                              hovertemplate="%{x:.1f} ms: %{y}<extra></extra>"))
+    figure.update_layout(bargap=0)
     figure.update_xaxes(ticksuffix=" ms")
     caption = f"Per-ticket processing time: median {theme.ms(p50)}, p95 {theme.ms(p95)}, max {theme.ms(values.max())}"
     if len(values) > 100:

@@ -42,7 +42,8 @@ def guarded(render: Callable[[], None]) -> Callable[[], None]:
 
 
 def _setup() -> Settings | None:
-    st.set_page_config(page_title="ticket-router", page_icon=":material/alt_route:", layout="wide",
+    # An emoji favicon is drawn in the page; a `:material/…:` one would be fetched from fonts.gstatic.com.
+    st.set_page_config(page_title="ticket-router", page_icon="🧭", layout="wide",
                        initial_sidebar_state="expanded")
     st.markdown(theme.CSS, unsafe_allow_html=True)
     try:
@@ -66,8 +67,7 @@ def sidebar(current: Settings) -> bool:
             return False
         engines = services.available_engines()
         if st.session_state.get(services.ENGINE_KEY) not in engines:
-            st.session_state[services.ENGINE_KEY] = getattr(current, "engine", "local") if getattr(current, "engine", "local") in engines \
-                else engines[0]
+            st.session_state[services.ENGINE_KEY] = current.engine if current.engine in engines else engines[0]
         st.selectbox("Engine", engines, key=services.ENGINE_KEY,
                      help="Which engine routes tickets sent from this session (Route and Batch pages).")
         if services.THRESHOLD_KEY not in st.session_state:

@@ -11,7 +11,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from ticket_router.dashboard import services, theme
@@ -22,6 +21,9 @@ RESULT_KEY = "batch.result"
 CHUNK = 200
 SHOW_REJECTED = 50
 _CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+# what a dispatcher scans first fits 1280 px; the rest scrolls (the CSV keeps every column)
+TABLE_ORDER = ["ticket_id", "team", "priority", "category", "confidence", "needs_review", "subject", "customer_id",
+               "review_reasons", "priority_score", "processing_ms"]
 
 
 @dataclass
@@ -47,7 +49,7 @@ def render() -> None:
     try:
         fmt = detect_format(uploaded.name)
     except InputError as error:
-        st.error(str(error))
+        st.error(theme.esc(error))
         return
     items = list(read_tickets(uploaded.getvalue(), fmt))
     tickets = [item.record for item in items if isinstance(item, Accepted)]
@@ -57,7 +59,7 @@ def render() -> None:
     if result is not None and result.file_id != uploaded.file_id:
         result = None
     if result is None:
-        st.markdown(f"**{uploaded.name}**: {theme.count(len(items))} record(s) read as {fmt.upper()} — "
+        st.markdown(f"**{theme.esc(uploaded.name)}**: {theme.count(len(items))} record(s) read as {fmt.upper()} — "
                     f"{theme.count(len(tickets))} valid, {theme.count(len(rejected))} rejected.")
         _show_rejected(rejected)
         if st.button(f"Route {len(tickets):,} ticket(s)", type="primary", disabled=not tickets,
@@ -105,33 +107,33 @@ def _route(ctx: services.Context, file_id: str, name: str, tickets: list[Ticket]
 def _show_result(result: BatchResult) -> None:
     decisions = result.decisions
     review = sum(d.needs_review for d in decisions)
-    st.success(f"Routed {len(decisions):,} ticket(s) from {result.name} in {result.seconds:.2f} s"
+    st.success(f"Routed {len(decisions):,} ticket(s) from {theme.esc(result.name)} in {result.seconds:.2f} s"
                + (f"; {len(result.rejected):,} rejected." if result.rejected else "."), icon=":material/task_alt:")
     _show_rejected(result.rejected)
     figures = st.columns(4)
     figures[0].metric("Routed", theme.count(len(decisions)))
     figures[1].metric("Rejected", theme.count(len(result.rejected)))
-    figures[2].metric("Need review", f"{review:,}", theme.pct(review / len(decisions)) if decisions else None,
-                      delta_color="off")
+    figures[2].metric("Need review", f"{review:,}" + (f" ({theme.pct(review / len(decisions))})" if decisions else ""))
     figures[3].metric("Avg confidence", theme.conf(sum(d.confidence for d in decisions) / len(decisions))
                       if decisions else "—")
 
     left, right = st.columns(2, gap="large")
     with left:
         st.markdown("##### By team")
-        st.plotly_chart(_bar(Counter(d.team.value for d in decisions), theme.TEAM_ORDER, theme.TEAM_COLORS),
+        st.plotly_chart(theme.bars(Counter(d.team.value for d in decisions), theme.TEAM_ORDER, theme.TEAM_COLORS),
                         config=theme.chart_config(), key="batch-teams")
     with right:
         st.markdown("##### By priority")
-        st.plotly_chart(_bar(Counter(d.priority.value for d in decisions), theme.PRIORITY_ORDER,
-                             theme.PRIORITY_COLORS), config=theme.chart_config(), key="batch-priorities")
+        st.plotly_chart(theme.bars(Counter(d.priority.value for d in decisions), theme.PRIORITY_ORDER,
+                                   theme.PRIORITY_COLORS), config=theme.chart_config(), key="batch-priorities")
 
     frame = results_frame(result.tickets, decisions)
     st.markdown("##### Results")
     f1, f2, f3 = st.columns([2, 2, 1])
-    teams = f1.multiselect("Team", theme.TEAM_ORDER, placeholder="All teams")
-    priorities = f2.multiselect("Priority", theme.PRIORITY_ORDER, placeholder="All priorities")
-    review_only = f3.toggle("Needs review only")
+    teams = f1.multiselect("Team", theme.TEAM_ORDER, placeholder="All teams", key="batch.teams")
+    priorities = f2.multiselect("Priority", theme.PRIORITY_ORDER, placeholder="All priorities",
+                                key="batch.priorities")
+    review_only = f3.toggle("Needs review only", key="batch.review")
     shown = frame
     if teams:
         shown = shown[shown["team"].isin(teams)]
@@ -140,15 +142,8 @@ def _show_result(result: BatchResult) -> None:
     if review_only:
         shown = shown[shown["needs_review"]]
     st.caption(f"{len(shown):,} of {len(frame):,} shown")
-    st.dataframe(shown, hide_index=True, height=min(38 + 35 * max(len(shown), 1), 460), column_config={
-        "ticket_id": "Ticket", "customer_id": "Customer", "subject": st.column_config.TextColumn("Subject", width="large"),
-        "team": "Team", "priority": "Priority", "category": "Category",
-        "confidence": st.column_config.ProgressColumn("Confidence", min_value=0.0, max_value=1.0, format="%.2f"),
-        "needs_review": st.column_config.CheckboxColumn("Review"), "review_reasons": "Why review",
-        "priority_score": st.column_config.NumberColumn("Score", format="%.0f"),
-        "processing_ms": st.column_config.NumberColumn("ms", format="%.1f"),
-        "decided_at": None,
-    })
+    st.dataframe(shown, hide_index=True, height=min(38 + 35 * max(len(shown), 1), 460), column_order=TABLE_ORDER,
+                 column_config=TABLE_COLUMNS)
     d1, d2, _ = st.columns([1, 1, 3])
     stem = result.name.rsplit(".", 1)[0] or "tickets"
     d1.download_button("Download JSON", decisions_json(decisions), file_name=f"{stem}-decisions.json",
@@ -157,12 +152,14 @@ def _show_result(result: BatchResult) -> None:
                        icon=":material/download:", on_click="ignore")
 
 
-def _bar(counts: Counter[str], order: list[str], colors: dict[str, str]) -> go.Figure:
-    names = [name for name in order if counts.get(name)]
-    figure = go.Figure(go.Bar(x=names, y=[counts[n] for n in names], marker_color=[colors[n] for n in names],
-                              text=[counts[n] for n in names], textposition="outside", cliponaxis=False,
-                              hovertemplate="%{x}: %{y}<extra></extra>"))
-    return theme.style(figure, height=260, legend=False)
+TABLE_COLUMNS = {
+    "ticket_id": "Ticket", "team": "Team", "priority": "Priority", "category": "Category",
+    "confidence": st.column_config.ProgressColumn("Confidence", min_value=0.0, max_value=1.0, format="%.2f"),
+    "needs_review": st.column_config.CheckboxColumn("Review"),
+    "subject": st.column_config.TextColumn("Subject", width="medium"), "customer_id": "Customer",
+    "review_reasons": "Why review", "priority_score": st.column_config.NumberColumn("Score", format="%.0f"),
+    "processing_ms": st.column_config.NumberColumn("ms", format="%.1f"),
+}
 
 
 def results_frame(tickets: list[Ticket], decisions: list[Decision]) -> pd.DataFrame:

@@ -6,7 +6,6 @@ feedback, the truth that the Analytics page measures accuracy against.
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
 
 import streamlit as st
@@ -18,6 +17,8 @@ from ticket_router.stats import review_queue
 PAGE_SIZE = 10
 FLASH_KEY = "review.flash"
 AGENT_KEY = "review.agent"
+PAGE_KEY = "review.page"
+TEXT_CHARS = 400
 
 
 def render() -> None:
@@ -25,22 +26,23 @@ def render() -> None:
     st.title("Review queue")
     flash = st.session_state.pop(FLASH_KEY, None)
     if flash:
-        st.success(flash, icon=":material/check:")
+        st.success(theme.esc(flash), icon=":material/check:")
     queue = review_queue(services.rows(ctx, None), services.feedback(ctx))
-    top, name = st.columns([3, 2], vertical_alignment="bottom")
-    top.markdown(f"**{len(queue):,}** ticket(s) waiting. Highest priority first, then the oldest.")
-    agent = name.text_input("Your name", key=AGENT_KEY, placeholder="recorded with your feedback",
-                            label_visibility="collapsed")
     if not queue:
         st.info("Nothing to review. Tickets land here when the router is unsure (low confidence, mixed issues or "
                 "a failed lookup); route tickets on **Route a ticket** or **Batch** to fill it.",
                 icon=":material/inbox:")
         return
+    top, name = st.columns([3, 2], vertical_alignment="bottom")
+    top.markdown(f"**{len(queue):,}** ticket(s) waiting. Highest priority first, then the oldest.")
+    agent = name.text_input("Your name", key=AGENT_KEY, placeholder="Your name (saved with your feedback)",
+                            label_visibility="collapsed")
     pages = (len(queue) - 1) // PAGE_SIZE + 1
     page = 1
     if pages > 1:
-        page = int(st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1,
-                                   key="review.page"))
+        if st.session_state.get(PAGE_KEY, 1) > pages:  # the queue shrank under the page being viewed
+            st.session_state[PAGE_KEY] = pages
+        page = int(st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, step=1, key=PAGE_KEY))
     now = utcnow()
     for row in queue[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]:
         decision = ctx.store.get_decision(row.ticket_id)
@@ -61,23 +63,24 @@ def _item(ctx: services.Context, decision: Decision, agent: str, now: datetime) 
     ticket = ctx.store.get_ticket(decision.ticket_id)
     key = decision.decision_id
     with st.container(border=True, key=f"review-{key}"):
-        head = [theme.priority_badge(decision.priority.value), f"<b>{html.escape(decision.ticket_id)}</b>",
+        head = [theme.priority_badge(decision.priority.value), f"<b>{theme.esc(decision.ticket_id)}</b>",
                 f'<span style="color:{theme.MUTED}">routed {_age(decision.decided_at, now)}</span>']
         if decision.customer_id:
-            head.append(html.escape(f"customer {decision.customer_id}"))
+            head.append(theme.esc(f"customer {decision.customer_id}"))
         if decision.vip:
             head.append(theme.badge("VIP", theme.PRIORITY_COLORS["P1"]))
         st.markdown(" &nbsp; ".join(head), unsafe_allow_html=True)
         if ticket is not None:
-            text = ticket.description if len(ticket.description) <= 400 else ticket.description[:400] + "…"
-            st.markdown(f"<b>{html.escape(ticket.subject)}</b><br>{html.escape(text)}", unsafe_allow_html=True)
+            text = ticket.description if len(ticket.description) <= TEXT_CHARS else \
+                ticket.description[:TEXT_CHARS] + "…"
+            st.markdown(f"<b>{theme.esc(ticket.subject)}</b><br>{theme.esc_lines(text)}", unsafe_allow_html=True)
         alternatives = ", ".join(f"{a.team.value} {a.confidence:.2f}" for a in decision.alternatives[:2])
         st.markdown(f"Suggested {theme.team_badge(decision.team.value)} &nbsp; confidence "
-                    f"<b>{decision.confidence:.2f}</b>" + (f" &nbsp;·&nbsp; alternatives: {html.escape(alternatives)}"
+                    f"<b>{decision.confidence:.2f}</b>" + (f" &nbsp;·&nbsp; alternatives: {theme.esc(alternatives)}"
                                                             if alternatives else ""), unsafe_allow_html=True)
         st.markdown(theme.chips(decision.review_reasons), unsafe_allow_html=True)
 
-        accept, team_col, priority_col, save = st.columns([2, 2, 1, 1.2], vertical_alignment="bottom")
+        accept, team_col, priority_col, save = st.columns([2.3, 2, 1, 1.6], vertical_alignment="bottom")
         if accept.button(f"Accept {decision.team.value}", key=f"accept-{key}", type="primary",
                          icon=":material/check:"):
             _save(ctx, Feedback(ticket_id=decision.ticket_id, team=decision.team, priority=decision.priority,

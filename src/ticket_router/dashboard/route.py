@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -16,6 +14,8 @@ from ticket_router.policy import RoutingPolicy
 from ticket_router.tools.entities import Entities
 
 RESULT_KEY = "route.last"
+FACTOR_NAMES = {"vip_status": "VIP status", "issue_severity": "Issue severity", "ticket_age": "Ticket age",
+                "outage_status": "Outage status"}
 NO_CUSTOMER = ""
 
 
@@ -27,15 +27,18 @@ def render() -> None:
     engines = services.available_engines()
 
     with st.form("route-form", clear_on_submit=False, border=True):
-        subject = st.text_input("Subject", max_chars=300, placeholder="e.g. No internet since this morning")
-        description = st.text_area("Description", height=140,
+        subject = st.text_input("Subject", max_chars=300, placeholder="e.g. No internet since this morning",
+                                key="route.subject")
+        description = st.text_area("Description", height=140, key="route.description",
                                    placeholder="What the customer wrote: symptoms, place, amounts, error codes…")
         left, right = st.columns([3, 1])
         customer_id = left.selectbox(
             "Customer", [NO_CUSTOMER, *known], format_func=lambda cid: _customer_label(known.get(cid)),
-            help="Known customers come from the Customers page; pick none for an unknown sender.",
+            help="Known customers come from the Customers page; pick none for an unknown sender.", key="route.customer",
         )
-        engine = right.selectbox("Engine", engines, index=engines.index(ctx.engine) if ctx.engine in engines else 0)
+        # no key: the default follows the sidebar's engine whenever that changes
+        engine = right.selectbox("Engine", engines, index=engines.index(ctx.engine) if ctx.engine in engines else 0,
+                                 help="Defaults to the sidebar's engine.")
         submitted = st.form_submit_button("Route ticket", type="primary", icon=":material/send:")
 
     if submitted:
@@ -46,8 +49,8 @@ def render() -> None:
         st.info("Fill in a subject or a description and press **Route ticket**. The team, priority, confidence "
                 "and the reasons behind them appear here.", icon=":material/info:")
         return
-    ticket, decision = last
-    show_decision(ticket, decision, known.get(decision.customer_id or ""), services.policy_of(ctx.router(engine)))
+    ticket, decision, policy = last
+    show_decision(ticket, decision, known.get(decision.customer_id or ""), policy)
 
 
 def _customer_label(customer: Customer | None) -> str:
@@ -68,23 +71,24 @@ def _route(ctx: services.Context, subject: str, description: str, customer_id: s
     with st.spinner("Routing…"):
         decision = ctx.router(engine).route_many([ticket])[0]
     services.invalidate()
-    st.session_state[RESULT_KEY] = (ticket, decision)
+    st.session_state[RESULT_KEY] = (ticket, decision, ctx.policy())
 
 
 def show_decision(ticket: Ticket, decision: Decision, customer: Customer | None, policy: RoutingPolicy) -> None:
-    st.subheader(ticket.subject or ticket.description[:80] or ticket.ticket_id, divider="gray")
+    st.subheader(theme.esc(ticket.subject or ticket.description[:80] or ticket.ticket_id), divider="gray")
     cards = st.columns(4)
     cards[0].markdown(theme.card("Team", theme.team_badge(decision.team.value), "routed to"), unsafe_allow_html=True)
     cards[1].markdown(theme.card("Priority", theme.priority_badge(decision.priority.value),
                                 theme.PRIORITY_MEANING[decision.priority.value]), unsafe_allow_html=True)
-    cards[2].markdown(theme.card("Category", html.escape(decision.category.value),
+    cards[2].markdown(theme.card("Category", theme.esc(decision.category.value),
                                  "also " + ", ".join(c.value for c in decision.secondary_categories)
                                  if decision.secondary_categories else "single issue"), unsafe_allow_html=True)
     cards[3].markdown(theme.card("Confidence", theme.conf(decision.confidence),
                                  f"review below {policy.review_threshold:.2f}"), unsafe_allow_html=True)
 
     if decision.needs_review:
-        st.warning("**Sent to the review queue:** " + "; ".join(decision.review_reasons), icon=":material/flag:")
+        st.warning("**Sent to the review queue:** " + theme.esc("; ".join(decision.review_reasons)),
+                   icon=":material/flag:")
     else:
         st.success("Confident enough to route without review.", icon=":material/check_circle:")
 
@@ -111,9 +115,10 @@ def show_decision(ticket: Ticket, decision: Decision, customer: Customer | None,
                "explicit rules such as VIP outages can raise it).")
 
     st.markdown("##### Reasoning")
-    st.markdown(f'<div class="tr-card">{html.escape(decision.reasoning)}</div>', unsafe_allow_html=True)
-    st.caption(f"Ticket {decision.ticket_id} · engine {decision.engine} · model {decision.model.name} "
-               f"v{decision.model.version} · {decision.policy_version} · {theme.ms(decision.processing_ms)}")
+    st.markdown(f'<div class="tr-card">{theme.esc_lines(decision.reasoning)}</div>', unsafe_allow_html=True)
+    st.caption(theme.esc(f"Ticket {decision.ticket_id} · engine {decision.engine} · model {decision.model.name} "
+                         f"v{decision.model.version} · {decision.policy_version} · "
+                         f"{theme.ms(decision.processing_ms)}"))
 
 
 def _alternatives_chart(decision: Decision) -> go.Figure:
@@ -134,22 +139,23 @@ def _alternatives_chart(decision: Decision) -> go.Figure:
 def _customer_line(decision: Decision, customer: Customer | None) -> str:
     if customer is None:
         return "Unknown sender: treated as a standard consumer."
-    parts = [html.escape(f"{customer.name or customer.customer_id} ({customer.customer_id})"),
-             html.escape(f"{customer.account_type.value}, {customer.plan or 'no plan'}, region {customer.region or '—'}")]
+    parts = [theme.esc(f"{customer.name or customer.customer_id} ({customer.customer_id})"),
+             theme.esc(f"{customer.account_type.value}, {customer.plan or 'no plan'}, "
+                       f"region {customer.region or '—'}")]
     if customer.vip:
         parts.insert(0, theme.badge("VIP", theme.PRIORITY_COLORS["P1"]))
     if decision.prior_tickets:
         parts.append(f"{decision.prior_tickets} recent ticket(s)")
     if decision.active_outages:
-        parts.append("in outage " + html.escape(", ".join(decision.active_outages)))
+        parts.append("in outage " + theme.esc(", ".join(decision.active_outages)))
     return " · ".join(parts)
 
 
 def _entity_labels(decision: Decision) -> list[str]:
     try:
         entities = Entities.model_validate(decision.entities)
-    except ValidationError:
-        return [f"{k}: {v}" for k, v in decision.entities.items() if v]
+    except ValidationError:  # another engine's shape: show its values, never a raw dict or list
+        return [f"{key.replace('_', ' ')}: {_plain(value)}" for key, value in decision.entities.items() if value]
     labels = [f"service: {s.value}" for s in entities.services]
     if entities.region:
         labels.append(f"region: {entities.region}")
@@ -158,7 +164,15 @@ def _entity_labels(decision: Decision) -> list[str]:
     return labels + entities.summary()
 
 
+def _plain(value: object) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_plain(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(_plain(v) for v in value)
+    return str(value)
+
+
 def _factors_frame(decision: Decision) -> pd.DataFrame:
-    rows = [{"Factor": name.replace("_", " ").capitalize(), "Weight": factor.weight * 100, "Value": factor.value,
+    rows = [{"Factor": FACTOR_NAMES.get(name, name.replace("_", " ").capitalize()), "Weight": factor.weight * 100, "Value": factor.value,
              "Points": factor.points, "Why": factor.detail} for name, factor in decision.priority_factors.items()]
     return pd.DataFrame(rows, columns=["Factor", "Weight", "Value", "Points", "Why"])

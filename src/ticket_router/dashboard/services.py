@@ -8,17 +8,16 @@ dropped after any write made from the dashboard.
 
 from __future__ import annotations
 
-import importlib.util
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
 
 import streamlit as st
 from sqlalchemy.engine import make_url
 
-from ticket_router.bootstrap import build_router, load_configured_classifier, open_configured_store
-from ticket_router.domain import Customer, Decision, Feedback, Outage, Ticket, utcnow
+from ticket_router.bootstrap import load_configured_classifier, open_configured_store, policy_for
+from ticket_router.domain import Customer, Decision, Feedback, Outage, utcnow
+from ticket_router.engines.base import Engine
+from ticket_router.engines.factory import ENGINES, build_engine
 from ticket_router.model.base import Classifier
 from ticket_router.policy import RoutingPolicy
 from ticket_router.settings import Settings, load_settings
@@ -29,12 +28,6 @@ READ_TTL_S = 15
 DECISION_LIMIT = 50_000
 ENGINE_KEY = "cfg.engine"
 THRESHOLD_KEY = "cfg.threshold"
-
-
-class Engine(Protocol):
-    """What a page needs from a routing engine (the local `Router` and every engine of `engines.factory`)."""
-
-    def route_many(self, tickets: Sequence[Ticket], save: bool = True) -> list[Decision]: ...
 
 
 @dataclass(frozen=True)
@@ -50,9 +43,16 @@ class Context:
     def url(self) -> str:
         return self.settings.database()[0]
 
+    def effective_settings(self) -> Settings:
+        """The settings with this session's review threshold (the sidebar's)."""
+        return self.settings.model_copy(update={"review_threshold": self.review_threshold})
+
+    def policy(self) -> RoutingPolicy:
+        return policy_for(self.effective_settings())
+
     def router(self, engine: str | None = None) -> Engine:
         return _engine(self.url, self.settings.model, str(self.settings.model_path or ""), engine or self.engine,
-                       self.review_threshold, self.settings, self.store)
+                       self.review_threshold, self.effective_settings(), self.store)
 
 
 # construction ------------------------------------------------------------------------------------------------
@@ -64,7 +64,7 @@ def settings() -> Settings:
 def context(current: Settings | None = None) -> Context:
     current = current or settings()
     url = current.database()[0]
-    engine = st.session_state.get(ENGINE_KEY) or getattr(current, "engine", "local")
+    engine = st.session_state.get(ENGINE_KEY) or current.engine
     threshold = st.session_state.get(THRESHOLD_KEY, current.review_threshold)
     return Context(settings=current, store=_store(url, current), engine=engine, review_threshold=float(threshold))
 
@@ -86,31 +86,12 @@ def _classifier(model: str, model_path: str, _settings: Settings) -> Classifier:
 @st.cache_resource(show_spinner=False)
 def _engine(url: str, model: str, model_path: str, engine: str, threshold: float,
             _settings: Settings, _store: Store) -> Engine:
-    effective = _settings.model_copy(update={"review_threshold": threshold})
-    classifier = _classifier(model, model_path, _settings)
-    if importlib.util.find_spec("ticket_router.engines") is None:
-        return build_router(effective, _store, classifier)
-    from ticket_router.engines.factory import build_engine
-
-    return build_engine(effective, _store, engine, classifier=classifier)
-
-
-def policy_of(engine: Engine) -> RoutingPolicy:
-    """The routing policy an engine applies (its router's), for showing thresholds."""
-    policy = getattr(engine, "policy", None) or getattr(getattr(engine, "router", None), "policy", None)
-    return policy if isinstance(policy, RoutingPolicy) else RoutingPolicy()
+    """One engine per database, model, engine name and review threshold, shared by every session."""
+    return build_engine(_settings, _store, engine, classifier=_classifier(model, model_path, _settings))
 
 
 def available_engines() -> list[str]:
-    """`local` always; the engines of `ticket_router.engines.factory` when that package is installed."""
-    if importlib.util.find_spec("ticket_router.engines") is None:
-        return ["local"]
-    try:
-        from ticket_router.engines import factory
-    except ImportError:
-        return ["local"]
-    names: Any = getattr(factory, "ENGINES", None) or ["local"]
-    return ["local", *[str(name) for name in names if name != "local"]]
+    return list(ENGINES)
 
 
 def database_label(current: Settings) -> str:
@@ -140,9 +121,11 @@ def _decisions(url: str, since_key: str, _store: Store, _since: datetime | None)
     return _store.list_decisions(since=_since, limit=DECISION_LIMIT)
 
 
-def rows(ctx: Context, since: datetime | None) -> list[DecisionRow]:
-    """Decisions without their payloads: what statistics and the review queue scan."""
-    return _rows(ctx.url, since.isoformat() if since else "", ctx.store, since)
+def rows(ctx: Context, since: datetime | None, until: datetime | None = None) -> list[DecisionRow]:
+    """Decisions without their payloads (decided from `since` up to, not including, `until`): what statistics and
+    the review queue scan."""
+    found = _rows(ctx.url, since.isoformat() if since else "", ctx.store, since)
+    return found if until is None else [row for row in found if row.decided_at < until]
 
 
 @st.cache_resource(ttl=READ_TTL_S, show_spinner=False, max_entries=16)
@@ -159,13 +142,14 @@ def _feedback(url: str, _store: Store) -> list[Feedback]:
     return _store.list_feedback()
 
 
-def stats(ctx: Context, since: datetime | None) -> Stats:
-    return _stats(ctx.url, since.isoformat() if since else "", ctx.store, since)
+def stats(ctx: Context, since: datetime | None, until: datetime | None = None) -> Stats:
+    return _stats(ctx.url, since.isoformat() if since else "", until.isoformat() if until else "", ctx, since, until)
 
 
 @st.cache_resource(ttl=READ_TTL_S, show_spinner=False, max_entries=16)
-def _stats(url: str, since_key: str, _store: Store, _since: datetime | None) -> Stats:
-    return compute_stats(_rows(url, since_key, _store, _since), _feedback(url, _store))
+def _stats(url: str, since_key: str, until_key: str, _ctx: Context, _since: datetime | None,
+           _until: datetime | None) -> Stats:
+    return compute_stats(rows(_ctx, _since, _until), feedback(_ctx))
 
 
 def customers(ctx: Context) -> list[Customer]:

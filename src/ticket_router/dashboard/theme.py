@@ -5,8 +5,8 @@ A team has the same colour in every chart and badge, so a manager can read a pag
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterable
+import string
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ticket_router.domain import Category, Priority, Team
@@ -54,13 +54,28 @@ CSS = """
 """
 
 
+_INERT = {ord(c): f"&#{ord(c)};" for c in string.punctuation}
+
+
+def esc(text: object) -> str:
+    """Text a customer or a file wrote, made inert for `st.markdown` and every widget that renders Markdown: each
+    ASCII punctuation mark becomes an HTML character reference, so neither HTML nor Markdown (links, images, lists,
+    `$…$` maths, `:icon:` codes) can act. Line breaks become spaces: one inline line."""
+    return " ".join(str(text).translate(_INERT).split("\n"))
+
+
+def esc_lines(text: object) -> str:
+    """`esc`, keeping the line breaks as `<br>` (for `st.markdown(..., unsafe_allow_html=True)` only)."""
+    return "<br>".join(str(text).replace("\r\n", "\n").translate(_INERT).split("\n"))
+
+
 def team_color(team: str) -> str:
     return TEAM_COLORS.get(team, MUTED)
 
 
 def badge(text: str, color: str) -> str:
     """An HTML pill; `text` is escaped, so it is safe for any value."""
-    return f'<span class="tr-badge" style="background:{color}">{html.escape(text)}</span>'
+    return f'<span class="tr-badge" style="background:{color}">{esc(text)}</span>'
 
 
 def team_badge(team: str) -> str:
@@ -73,13 +88,13 @@ def priority_badge(priority: str) -> str:
 
 def card(label: str, value_html: str, sub: str = "") -> str:
     """A labelled figure; `value_html` must already be safe HTML (a badge or escaped text)."""
-    sub_html = f'<div class="tr-sub">{html.escape(sub)}</div>' if sub else ""
-    return (f'<div class="tr-card"><div class="tr-label">{html.escape(label)}</div>'
+    sub_html = f'<div class="tr-sub">{esc(sub)}</div>' if sub else ""
+    return (f'<div class="tr-card"><div class="tr-label">{esc(label)}</div>'
             f'<div class="tr-value">{value_html}</div>{sub_html}</div>')
 
 
 def chips(values: Iterable[str]) -> str:
-    return "".join(f'<span class="tr-chip">{html.escape(v)}</span>' for v in values)
+    return "".join(f'<span class="tr-chip">{esc(v)}</span>' for v in values)
 
 
 def pct(value: float | None, digits: int = 0) -> str:
@@ -108,7 +123,8 @@ def style(fig: Any, height: int = 300, legend: bool = True) -> Any:
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         font={"size": 13},
         showlegend=legend,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
+        # stacked bars list their legend bottom-up by default; every chart lists teams in the same order
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None, "traceorder": "normal"},
         hoverlabel={"font_size": 13},
     )
     fig.update_xaxes(title=None)
@@ -118,3 +134,26 @@ def style(fig: Any, height: int = 300, legend: bool = True) -> Any:
 
 def chart_config() -> dict[str, Any]:
     return {"displayModeBar": False}
+
+
+def bars(counts: Mapping[str, int], order: list[str], colors: dict[str, str], horizontal: bool = False,
+         height: int = 260) -> Any:
+    """Counts per name as bars in the names' usual order and colours, each labelled with its count (so the value
+    axis, which would show fractions of a ticket on small counts, is hidden)."""
+    import plotly.graph_objects as go
+
+    names = [n for n in order if counts.get(n)]
+    values = [counts[n] for n in names]
+    marker = [colors.get(n, MUTED) for n in names]
+    if horizontal:  # top to bottom in the usual order
+        bar = go.Bar(y=names[::-1], x=values[::-1], orientation="h", marker_color=marker[::-1], text=values[::-1],
+                     textposition="auto", insidetextanchor="end", cliponaxis=False,  # inside a bar long enough
+                     hovertemplate="%{y}: %{x}<extra></extra>")
+    else:
+        bar = go.Bar(x=names, y=values, marker_color=marker, text=values, textposition="outside", cliponaxis=False,
+                     hovertemplate="%{x}: %{y}<extra></extra>")
+    figure = style(go.Figure(bar), height=height, legend=False)
+    value_axis = figure.update_xaxes if horizontal else figure.update_yaxes
+    # headroom for the labels outside the longest bar
+    value_axis(showticklabels=False, showgrid=False, zeroline=False, range=[0, max(values, default=1) * 1.18])
+    return figure

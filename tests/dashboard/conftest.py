@@ -1,0 +1,1 @@
+from dashboardtest import dashboard  # noqa: F401 - fixture: a demo database the pages read
