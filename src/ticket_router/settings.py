@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     ticketing_url: str | None = Field(default=None, description="where every decision is POSTed (unset: no outbox)")
     ticketing_token: SecretStr | None = Field(default=None, description="bearer token for the ticketing endpoint")
     ticketing_adapter: str = Field(default="http-json-v1", description="registered ticketing adapter name")
+    ticketing_timeout_s: float = Field(default=5.0, gt=0.0, le=120.0, description="per delivery attempt")
     # the LLM engines (issue 4)
     engine: Literal["local", "agent", "cascade"] = Field(default="local", description="routing engine")
     llm_provider: Literal["bedrock", "anthropic", "openai"] = Field(default="bedrock")
@@ -45,6 +46,9 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(default=8.0, gt=0.0, le=300.0, description="total LLM time budget per ticket")
     llm_redact: bool = Field(default=True, description="redact phones, emails, accounts, cards, IMEIs first")
     cascade_threshold: float = Field(default=0.70, ge=0.0, le=1.0, description="below this, cascade asks the LLM")
+    llm_concurrency: int = Field(default=4, ge=1, le=64, description="tickets of one batch sent to the LLM at once")
+    llm_prices: Path | None = Field(default=None, description="price table (JSON) replacing the shipped prices.json")
+    llm_cache: bool = Field(default=True, description="prompt caching of the fixed prompt (bedrock, anthropic)")
     bedrock_region: str | None = Field(default=None, validation_alias=AliasChoices("BEDROCK_REGION", "bedrock_region"))
 
     @field_validator("llm_api_key")
