@@ -120,3 +120,24 @@ def test_very_long_description_is_routed(router):
     text = "My internet keeps dropping. " + "log line 12:00:01 packet lost\n" * 12000  # ~350 KB
     decision = router.route(ticket(text))
     assert decision.team == Team.NETWORK_OPERATIONS
+
+
+def test_region_names_are_read_at_most_once_per_ttl(classifier, seeded_store):
+    calls = []
+
+    class CountingStore:
+        def __getattr__(self, name):  # everything else goes to the real store
+            return getattr(seeded_store, name)
+
+        def known_regions(self):
+            calls.append(1)
+            return seeded_store.known_regions()
+
+    cached = Router(classifier, CountingStore(), RoutingPolicy(), clock=lambda: NOW)
+    for _ in range(3):
+        cached.route(ticket("no signal in North"), save=False)
+    assert len(calls) == 1
+    fresh = Router(classifier, CountingStore(), RoutingPolicy(), clock=lambda: NOW, regions_ttl_s=0.0)
+    fresh.route(ticket("no signal in North"), save=False)
+    fresh.route(ticket("no signal in North"), save=False)
+    assert len(calls) == 3

@@ -73,12 +73,17 @@ class Router:
         policy: RoutingPolicy = DEFAULT_POLICY,
         clock: Callable[[], datetime] = utcnow,
         fallback: Classifier | None = None,
+        regions_ttl_s: float = 60.0,
     ) -> None:
         self.classifier = classifier
         self.store = store
         self.policy = policy
         self.clock = clock
         self.fallback = fallback or KeywordClassifier()
+        # The region names looked for in ticket text change rarely but cost a scan of the customers: read them at
+        # most once a minute. Outages are read for every batch, so a new outage counts at once.
+        self.regions_ttl_s = regions_ttl_s
+        self._regions: tuple[float, list[str]] | None = None
 
     # public ----------------------------------------------------------------------------------------------
     def route(self, ticket: Ticket, save: bool = True) -> Decision:
@@ -110,7 +115,7 @@ class Router:
         now = self.clock()
         try:
             batch = BatchContext(now=now, active_outages=self.store.list_outages(active_at=now),
-                                 regions=self.store.known_regions())
+                                 regions=self.known_regions())
         except Exception as error:  # noqa: BLE001 - any store failure must still give a decision
             log.warning("outage lookup failed: %s", type(error).__name__)
             reason = str(error) if isinstance(error, StoreUnavailable) else f"outage lookup failed ({type(error).__name__})"
@@ -124,6 +129,14 @@ class Router:
         except Exception as error:  # noqa: BLE001 - fall back to per-ticket lookups, which flag their failures
             log.warning("batch customer prefetch failed: %s", type(error).__name__)
         return batch
+
+    def known_regions(self) -> list[str]:
+        cached, started = self._regions, time.monotonic()
+        if cached is not None and started - cached[0] < self.regions_ttl_s:
+            return cached[1]
+        regions = self.store.known_regions()
+        self._regions = (started, regions)
+        return regions
 
     def classify(self, texts: list[str]) -> tuple[list[Classification], list[str]]:
         try:

@@ -78,6 +78,8 @@ tickets = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("channel", String(50), nullable=True),
 )
+# A customer's newest tickets (the history tool) without sorting all of them.
+tickets_by_customer = Index("ix_tickets_customer_created", tickets.c.customer_id, tickets.c.created_at)
 
 decisions = Table(
     "decisions",
@@ -156,6 +158,13 @@ api_keys = Table(
 Migration = Callable[[Connection], None]
 
 
+def _index(index: Index) -> Migration:
+    def run(conn: Connection) -> None:
+        index.create(conn, checkfirst=True)
+
+    return run
+
+
 def _create(*tables: Table) -> Migration:
     def run(conn: Connection) -> None:
         for table in tables:
@@ -170,6 +179,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (2, _create(feedback)),
     (3, _create(outbox, dead_letters)),
     (4, _create(api_keys)),
+    (5, _index(tickets_by_customer)),
 ]
 
 
