@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from browser import (VIEWPORT, BrowserMissing, chromium, dashboard_server, horizontal_overflow, open_page,
                      screenshot, wait_rendered)
@@ -108,7 +109,7 @@ def test_upload_a_batch_with_a_bad_record_and_download_the_results(site: tuple[s
     wait_rendered(page, "Batch")
 
     assert sorted(d.ticket_id for d in store.list_decisions() if d.ticket_id.startswith("E2E-")) == BATCH_IDS
-    assert page.locator('[data-testid="stPlotlyChart"]').count() == 2
+    expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(2, timeout=30_000)  # charts draw late
     with page.expect_download() as csv_download:
         page.get_by_role("button", name="Download CSV").click()
     rows = list(csv.DictReader(io.StringIO(Path(csv_download.value.path()).read_text(encoding="utf-8"))))
@@ -138,7 +139,8 @@ def test_one_click_in_the_review_queue_counts_in_the_accuracy(site: tuple[str, S
     kpis = page.locator('[data-testid="stMetric"]')
     assert kpis.nth(4).inner_text().split() == ["With", "feedback", "1"]
     assert kpis.nth(5).inner_text().split() == ["Team", "accuracy", "100.0%"]
-    assert page.locator('[data-testid="stPlotlyChart"]').count() == 9  # the accuracy and confusion charts too
+    # the accuracy and confusion charts too; charts draw after the figures, so wait for them
+    expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(9, timeout=30_000)
     _no_trouble_on(page)
     screenshot(page, ARTIFACTS / "dashboard-analytics.png")
 
