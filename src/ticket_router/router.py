@@ -118,7 +118,8 @@ class Router:
                                  regions=self.known_regions())
         except Exception as error:  # noqa: BLE001 - any store failure must still give a decision
             log.warning("outage lookup failed: %s", type(error).__name__)
-            reason = str(error) if isinstance(error, StoreUnavailable) else f"outage lookup failed ({type(error).__name__})"
+            unavailable = isinstance(error, StoreUnavailable)
+            reason = str(error) if unavailable else f"outage lookup failed ({type(error).__name__})"
             return BatchContext(now=now, active_outages=[], regions=[], review_reasons=[reason])
         ids = sorted({t.customer_id for t in tickets if t.customer_id})
         try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
@@ -27,13 +26,13 @@ class Settings(BaseSettings):
     model_path: Path | None = Field(default=None, description="model file to load instead of the shipped one")
     review_threshold: float = Field(default=0.70, ge=0.0, le=1.0)
     log_level: str = Field(default="WARNING")
-    # the HTTP service (issue 3)
+    # the HTTP service and delivery to the ticketing system
     api_keys: SecretStr | None = Field(default=None, description="comma-separated API keys accepted by /v1 routes")
     ticketing_url: str | None = Field(default=None, description="where every decision is POSTed (unset: no outbox)")
     ticketing_token: SecretStr | None = Field(default=None, description="bearer token for the ticketing endpoint")
     ticketing_adapter: str = Field(default="http-json-v1", description="registered ticketing adapter name")
     ticketing_timeout_s: float = Field(default=5.0, gt=0.0, le=120.0, description="per delivery attempt")
-    # the LLM engines (issue 4)
+    # the LLM engines
     engine: Literal["local", "agent", "cascade"] = Field(default="local", description="routing engine")
     llm_provider: Literal["bedrock", "anthropic", "openai"] = Field(default="bedrock")
     llm_model: str = Field(default="us.anthropic.claude-sonnet-4-5-20250929-v1:0", min_length=1,

@@ -84,7 +84,7 @@ def evaluate(
     db: DbOption = None,
 ) -> None:
     """Accuracy, macro-F1, per-team precision/recall, confusion matrix and calibration (ECE) on FILE."""
-    from ticket_router.ingest import detect_format, InputError
+    from ticket_router.ingest import InputError, detect_format
     from ticket_router.model.metrics import evaluate_predictions
 
     try:

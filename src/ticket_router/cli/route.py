@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
-from sqlalchemy.engine import make_url
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.engine import make_url
 
 from ticket_router.bootstrap import build_router, open_configured_store
 from ticket_router.cli.common import DbOption, fail, read_input, settings_with, stderr
@@ -47,7 +47,8 @@ def route(
     with ExitStack() as stack:
         store, save = _open_store(settings)
         stack.callback(store.close)
-        router = _engine(settings, store, engine) if engine or settings.engine != "local" else build_router(settings, store)
+        local = not engine and settings.engine == "local"
+        router = build_router(settings, store) if local else _engine(settings, store, engine)
         if text is not None:
             _route_one(router, text, subject, customer, as_json, save)
             return

@@ -138,8 +138,8 @@ class TfidfClassifier:
         self.info = ModelInfo(name=meta.get("name", NAME), version=meta.get("version", VERSION))
         self._word_coef = coef[:, : len(word_vocabulary)]
         self._char_coef = coef[:, len(word_vocabulary):]
-        stop_stems = {s_stem(word) for word in _STOP_WORDS}
         self._char_cache: dict[str, tuple[int, ...]] = {}
+        stop_stems = {s_stem(word) for word in _STOP_WORDS}
         self._explains = np.array([not set(term.split()) <= stop_stems for term in word_vocabulary], dtype=bool)
 
     # inference -------------------------------------------------------------------------------------------
@@ -186,7 +186,8 @@ class TfidfClassifier:
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         header = {**self.meta, "categories": [c.value for c in self.categories], "temperature": self.temperature,
-                  "word_pattern": WORD_PATTERN, "word_ngrams": WORD_NGRAMS, "char_ngrams": CHAR_NGRAMS, "stemmer": STEMMER}
+                  "word_pattern": WORD_PATTERN, "word_ngrams": WORD_NGRAMS, "char_ngrams": CHAR_NGRAMS,
+                  "stemmer": STEMMER}
         with path.open("wb") as out:
             np.savez_compressed(
                 out,

@@ -28,9 +28,8 @@ def train_tfidf(
     examples: list[LabelledTicket], corpus_sha256: str, seed: int = 13
 ) -> tuple[TfidfClassifier, Any]:
     """The exported (numpy) model and the fitted sklearn pipeline it came from."""
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
-
     import sklearn
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     texts = [e.text for e in examples]
     labels = [e.category.value for e in examples]

@@ -96,7 +96,9 @@ SERVICE_WORDS: dict[Service, tuple[str, ...]] = {
 }
 _SERVICE_OF = {word: service for service, words in SERVICE_WORDS.items() for word in words}
 # One pass over the lowercased text (a case-insensitive alternation is several times slower in `re`).
-_SERVICE_WORD = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(_SERVICE_OF, key=len, reverse=True)) + r")\b")
+_SERVICE_WORD = re.compile(
+    r"\b(?:" + "|".join(re.escape(w) for w in sorted(_SERVICE_OF, key=len, reverse=True)) + r")\b"
+)
 
 
 class _Masked:
