@@ -36,16 +36,15 @@ from pathlib import Path
 from typing import Any
 
 from ticket_router.bootstrap import build_router
+from ticket_router.dashboard.app import PAGES as DASHBOARD_PAGES
 from ticket_router.domain import Feedback, Priority, Team, Ticket, utcnow
 from ticket_router.settings import Settings
 from ticket_router.store import Store, open_store
 from ticket_router.store.seed import seed_demo
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["route", "batch", "analytics", "review", "customers"]
-LINKS = {"route": ("Route a ticket", "Route a ticket"), "batch": ("Batch", "Batch"),
-         "analytics": ("Analytics", "Analytics"), "review": ("Review queue", "Review queue"),
-         "customers": ("Customers & outages", "Customers & outages")}
+PAGES = list(DASHBOARD_PAGES)  # in the sidebar's order, the first one the default
+TITLES = {name: title for name, (title, _, _) in DASHBOARD_PAGES.items()}  # a page's heading and its sidebar link
 CUSTOMERS = ["C-1001", "C-1002", "C-1003", "C-1004", "C-1005", "C-1006", "C-1007", "C-1008", None, None, None]
 SAMPLE = ("URGENT: internet down at our North office",
           "Our fibre went down at 07:50 and all 85 staff are offline. The router shows the WAN link down; we power "
@@ -191,15 +190,13 @@ def browser_times(db: Path, repeats: int, shots: Path | None) -> dict[str, dict[
         clicks: dict[str, list[float]] = {name: [] for name in PAGES}
         for _ in range(repeats):
             for name in PAGES:
-                link, title = LINKS[name]
                 page.goto(base if name == "route" else f"{base}/{name}")
-                loads[name].append(_settled_ms(page, browser, title))
+                loads[name].append(_settled_ms(page, browser, TITLES[name]))
             for name in [*PAGES[1:], PAGES[0]]:
-                link, title = LINKS[name]
                 page.evaluate("() => { window.__t0 = performance.now(); }")
-                page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=link).click()
+                page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=TITLES[name]).click()
                 page.wait_for_timeout(50)
-                clicks[name].append(_settled_ms(page, browser, title))
+                clicks[name].append(_settled_ms(page, browser, TITLES[name]))
                 page.evaluate("() => { window.__t0 = 0; }")
         for name in PAGES:
             results[name] = {"load": statistics.median(loads[name]) / 1000,

@@ -8,14 +8,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from servers import free_port
+from servers import free_port, wait_until
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -54,18 +53,18 @@ def dashboard_server(db: Path, log: Path) -> Iterator[str]:
 
 
 def _wait_healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
+    def healthy() -> bool:
+        if process.poll() is not None:  # fail at once rather than wait out the timeout
             raise RuntimeError(f"the dashboard exited with {process.returncode}:\n{log.read_text(errors='replace')}")
         try:
             with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:  # noqa: S310 - loopback
-                if response.status == 200:
-                    return
+                return response.status == 200
         except OSError:
-            pass
-        time.sleep(0.25)
-    raise RuntimeError(f"the dashboard did not answer within {START_TIMEOUT_S} s:\n{log.read_text(errors='replace')}")
+            return False
+
+    if not wait_until(healthy, timeout=START_TIMEOUT_S, step=0.25):
+        raise RuntimeError(f"the dashboard did not answer within {START_TIMEOUT_S} s:\n"
+                           f"{log.read_text(errors='replace')}")
 
 
 @contextmanager

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ticket_router.dashboard import services, theme
-from ticket_router.domain import utcnow
+from ticket_router.domain import IMPORTED_ENGINE, utcnow
 from ticket_router.store.base import DecisionRow
 from ticket_router.stats import Stats, confusion, latest_per_ticket
 
@@ -20,7 +20,6 @@ CUSTOM = "Custom…"
 DEFAULT_PERIOD = "30 days"
 CONFIDENCE_BINS = 20
 LATENCY_BINS = 40
-IMPORTED = "import"  # the engine name of history loaded from a previous system (store/seed.py): never timed
 PERIOD_KEY = "analytics.period"
 RANGE_KEY = "analytics.range"
 
@@ -51,7 +50,8 @@ def render() -> None:
         st.caption(f"Figures over the latest {services.DECISION_LIMIT:,} decisions of this period; choose a shorter "
                    "period to see all of it.")
 
-    timed = pd.Series([d.processing_ms for d in decisions if d.engine != IMPORTED], dtype=float)
+    # history loaded from a previous system (store/seed.py) was never timed here
+    timed = pd.Series([d.processing_ms for d in decisions if d.engine != IMPORTED_ENGINE], dtype=float)
     _kpis(stats, timed)
     left, right = st.columns([2, 1], gap="large")
     with left:

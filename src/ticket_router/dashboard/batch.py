@@ -15,7 +15,7 @@ import streamlit as st
 
 from ticket_router.dashboard import services, theme
 from ticket_router.domain import Decision, Ticket
-from ticket_router.ingest import Accepted, InputError, Rejected, detect_format, read_tickets
+from ticket_router.ingest import InputError, Rejected, detect_format, read_tickets, split
 
 RESULT_KEY = "batch.result"
 CHUNK = 200
@@ -51,25 +51,20 @@ def render() -> None:
     except InputError as error:
         st.error(theme.esc(error))
         return
-    items = list(read_tickets(uploaded.getvalue(), fmt))
-    tickets = [item.record for item in items if isinstance(item, Accepted)]
-    rejected = [item for item in items if isinstance(item, Rejected)]
-
     result: BatchResult | None = st.session_state.get(RESULT_KEY)
-    if result is not None and result.file_id != uploaded.file_id:
-        result = None
-    if result is None:
-        st.markdown(f"**{theme.esc(uploaded.name)}**: {theme.count(len(items))} record(s) read as {fmt.upper()} — "
-                    f"{theme.count(len(tickets))} valid, {theme.count(len(rejected))} rejected.")
-        _show_rejected(rejected)
-        if st.button(f"Route {len(tickets):,} ticket(s)", type="primary", disabled=not tickets,
-                     icon=":material/play_arrow:"):
-            st.session_state[RESULT_KEY] = _route(ctx, uploaded.file_id, uploaded.name, tickets, rejected)
-            st.rerun()
-        elif not tickets:
-            st.warning("No valid ticket in this file: fix the records listed above and upload it again.")
-    if result is not None:
-        _show_result(result)
+    if result is not None and result.file_id == uploaded.file_id:
+        _show_result(result)  # the file was read and routed already; each filter change reruns this
+        return
+    tickets, rejected = split(read_tickets(uploaded.getvalue(), fmt))
+    st.markdown(f"**{theme.esc(uploaded.name)}**: {theme.count(len(tickets) + len(rejected))} record(s) read as {fmt.upper()} — "
+                f"{theme.count(len(tickets))} valid, {theme.count(len(rejected))} rejected.")
+    _show_rejected(rejected)
+    if st.button(f"Route {len(tickets):,} ticket(s)", type="primary", disabled=not tickets,
+                 icon=":material/play_arrow:"):
+        st.session_state[RESULT_KEY] = _route(ctx, uploaded.file_id, uploaded.name, tickets, rejected)
+        st.rerun()
+    elif not tickets:
+        st.warning("No valid ticket in this file: fix the records listed above and upload it again.")
 
 
 def _empty_state() -> None:
@@ -146,10 +141,11 @@ def _show_result(result: BatchResult) -> None:
                  column_config=TABLE_COLUMNS)
     d1, d2, _ = st.columns([1, 1, 3])
     stem = result.name.rsplit(".", 1)[0] or "tickets"
-    d1.download_button("Download JSON", decisions_json(decisions), file_name=f"{stem}-decisions.json",
+    # the files are written on click, not on every rerun: the JSON of a few thousand decisions takes most of a second
+    d1.download_button("Download JSON", lambda: decisions_json(decisions), file_name=f"{stem}-decisions.json",
                        mime="application/json", icon=":material/download:", on_click="ignore")
-    d2.download_button("Download CSV", results_csv(frame), file_name=f"{stem}-decisions.csv", mime="text/csv",
-                       icon=":material/download:", on_click="ignore")
+    d2.download_button("Download CSV", lambda: results_csv(frame), file_name=f"{stem}-decisions.csv",
+                       mime="text/csv", icon=":material/download:", on_click="ignore")
 
 
 TABLE_COLUMNS = {

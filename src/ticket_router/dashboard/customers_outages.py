@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from ticket_router.dashboard import services, theme
 from ticket_router.dashboard.impact import affected_tickets, open_decisions
 from ticket_router.domain import Customer, Decision, Outage, Service, Severity, utcnow
-from ticket_router.ingest import Accepted, Rejected, describe_validation_error, read_customers, read_outages
+from ticket_router.ingest import describe_validation_error, read_customers, read_outages, split
 
 FLASH_KEY = "co.flash"
 OPEN_TICKET_DAYS = 7
@@ -51,8 +51,8 @@ def _outages(ctx: services.Context) -> None:
         st.info("No active outage. Declare one below when a fault is confirmed: tickets from its region about its "
                 "service then get a higher priority.", icon=":material/check_circle:")
     else:
-        for outage in active:
-            _active_outage(ctx, outage, _affected(ctx, outage, now), now)
+        for outage, affected in zip(active, _affected(ctx, active, now), strict=True):
+            _active_outage(ctx, outage, affected, now)
 
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -81,10 +81,12 @@ def _outages(ctx: services.Context) -> None:
                 "Ended": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")})
 
 
-def _affected(ctx: services.Context, outage: Outage, now: datetime) -> list[Decision]:
+def _affected(ctx: services.Context, outages: list[Outage], now: datetime) -> list[list[Decision]]:
+    """The open tickets each outage affects; the customers and the open tickets are gathered once for them all."""
     customers = {c.customer_id: c for c in services.customers(ctx)}
     recent = services.decisions(ctx, services.since_days(OPEN_TICKET_DAYS))
-    return affected_tickets(outage, open_decisions(recent, services.feedback(ctx)), customers, now)
+    open_now = open_decisions(recent, services.feedback(ctx))
+    return [affected_tickets(outage, open_now, customers, now) for outage in outages]
 
 
 def _duration(hours: float) -> str:
@@ -158,7 +160,7 @@ def _declare_form(ctx: services.Context, outages: list[Outage], now: datetime) -
     services.invalidate()
     now = utcnow()
     what = f"Outage {outage.outage_id} declared: {outage.service.value} in {outage.region}"
-    detail = (f"{len(_affected(ctx, outage, now))} open ticket(s) affected" if outage.is_active(now)
+    detail = (f"{len(_affected(ctx, [outage], now)[0])} open ticket(s) affected" if outage.is_active(now)
               else f"starting {outage.started_at:%d %b %H:%M} UTC")
     _done(f"{what}, {detail}.")
 
@@ -197,9 +199,7 @@ def _import(kind: str, columns: str, reader: Callable, save: Callable[[list], in
     if uploaded is None:
         st.caption(f"A CSV with the header row {', '.join(columns.split(','))}. Existing ids are updated.")
         return
-    items = list(reader(uploaded.getvalue()))
-    accepted = [item.record for item in items if isinstance(item, Accepted)]
-    rejected = [item for item in items if isinstance(item, Rejected)]
+    accepted, rejected = split(reader(uploaded.getvalue()))
     st.markdown(f"{len(accepted):,} valid, {len(rejected):,} rejected.")
     if rejected:
         st.code("\n".join(str(item) for item in rejected[:50]), language=None, wrap_lines=True)

@@ -10,9 +10,6 @@ from ticket_router.policy import SERVICE_CATEGORIES
 from ticket_router.stats import latest_per_ticket
 from ticket_router.tools.service_status import matching_outages
 
-# An outage affects service problems, not a billing dispute or a password reset from the same region. The same two
-# categories the priority tool treats as service-affecting (tools/severity.py).
-
 
 def open_decisions(decisions: Sequence[Decision], feedback: Sequence[Feedback]) -> list[Decision]:
     """The latest decision of every ticket that no agent has given feedback on yet."""
@@ -29,6 +26,8 @@ def affected_tickets(outage: Outage, decisions: Sequence[Decision], customers: M
     """
     found = []
     for decision in decisions:
+        # an outage affects service problems, not a billing dispute or a password reset from the same region: the
+        # categories the priority tool treats as service-affecting (tools/severity.py)
         if decision.category not in SERVICE_CATEGORIES:
             continue
         customer = customers.get(decision.customer_id or "")

@@ -61,12 +61,12 @@ def settings() -> Settings:
     return load_settings()
 
 
-def context(current: Settings | None = None) -> Context:
-    current = current or settings()
-    url = current.database()[0]
+def context() -> Context:
+    current = settings()
     engine = st.session_state.get(ENGINE_KEY) or current.engine
     threshold = st.session_state.get(THRESHOLD_KEY, current.review_threshold)
-    return Context(settings=current, store=_store(url, current), engine=engine, review_threshold=float(threshold))
+    return Context(settings=current, store=open_store_for(current), engine=engine,
+                   review_threshold=float(threshold))
 
 
 def open_store_for(current: Settings) -> Store:
