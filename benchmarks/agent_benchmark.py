@@ -69,9 +69,9 @@ def gold(path: Path) -> dict[str, str]:
     return {row["ticket_id"]: row["category"] for row in rows}
 
 
-def ticket_id_of(request: dict[str, Any]) -> str:
-    first = request["messages"][0]["content"][0]["text"]
-    return first[first.index("[[") + 2:first.index("]]")]
+def ticket_id_in(text: str) -> str:
+    """The id every benchmark ticket's text starts with (`[[T-1]] …`)."""
+    return text[text.index("[[") + 2:text.index("]]")]
 
 
 def pct(values: list[float], q: float) -> float:
@@ -119,7 +119,7 @@ class Bench:
         """`direct`: the answer on the first call. `tool-when-unsure`: one tool call first for the tickets the
         embedded model is unsure of (as the prompt asks). `text-first`: a text reply, then the forced answer."""
         def respond(request: dict[str, Any]) -> Step:
-            ticket_id = ticket_id_of(request)
+            ticket_id = ticket_id_in(request["messages"][0]["content"][0]["text"])
             category, team = self.reply_for(ticket_id)
             first = len(request["messages"]) == 1
             if first and scenario == "text-first":
@@ -137,8 +137,7 @@ class Bench:
         def respond(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
             user = next(m for m in body["messages"] if m["role"] == "user")
             content = user["content"] if isinstance(user["content"], str) else user["content"][0]["text"]
-            ticket_id = content[content.index("[[") + 2:content.index("]]")]
-            category, team = self.reply_for(ticket_id)
+            category, team = self.reply_for(ticket_id_in(content))
             return 200, tool_call_reply("RoutingAnswer", {"category": category, "team": team},
                                         prompt_tokens=2000, completion_tokens=60)
 

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from ticket_router.cli.common import settings_with, stderr
+
+if TYPE_CHECKING:
+    from ticket_router.llm.pricing import Usage
 
 agent_app = typer.Typer(help="The LLM agent engine (needs the `agent` extra).", no_args_is_help=True)
 
@@ -27,7 +30,7 @@ def check(
 ) -> None:
     """Verify the configured provider end to end with one tiny request: prints model, latency and cost."""
     from ticket_router.llm.errors import classify_failure
-    from ticket_router.llm.pricing import PriceTable, Usage
+    from ticket_router.llm.pricing import PriceTable
     from ticket_router.llm.providers import ProviderConfigError, build_model, describe
 
     console = stderr()
@@ -56,10 +59,10 @@ def check(
         console.print(f"fix: {escape(failure.hint)}", soft_wrap=True)
         raise typer.Exit(1) from None
     seconds = time.perf_counter() - started
-    cost = PriceTable.load(settings.llm_prices).cost(info.model_id, Usage(usage["input"], usage["output"]))
+    cost = PriceTable.load(settings.llm_prices).cost(info.model_id, usage)
     cost_text = f"${cost:.6f}" if cost is not None else "unknown (model not in the price table)"
     typer.echo(f"ok: {info.provider} {info.model_id} answered in {seconds:.2f} s; "
-               f"{usage['input']} input + {usage['output']} output tokens; cost {cost_text}")
+               f"{usage.input_tokens} input + {usage.output_tokens} output tokens; cost {cost_text}")
 
 
 def _missing(console: Console, what: str, fix: str) -> NoReturn:
@@ -80,10 +83,11 @@ def _check_aws_credentials(console: Console) -> None:
     console.print(f"AWS credentials from: {escape(str(credentials.method))}", soft_wrap=True)  # never the keys
 
 
-def _probe(model: Any) -> dict[str, int]:
+def _probe(model: Any) -> Usage:
     from strands import Agent
+
+    from ticket_router.llm.pricing import Usage
 
     agent = Agent(model=model, tools=[], callback_handler=None, retry_strategy=None, name="ticket-router-check")
     agent(PROBE)
-    usage = agent.event_loop_metrics.accumulated_usage
-    return {"input": int(usage.get("inputTokens", 0)), "output": int(usage.get("outputTokens", 0))}
+    return Usage.from_strands(agent.event_loop_metrics.accumulated_usage)

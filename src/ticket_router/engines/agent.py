@@ -145,16 +145,18 @@ class AgentEngine:
 
     def decide(self, prepared: Sequence[Prepared], batch: BatchContext, model_reasons: Sequence[str] = (),
                engine: str | None = None, notes: Sequence[dict[str, Any]] | None = None) -> list[Decision]:
-        """Decisions for already-prepared tickets (the cascade calls this for the tickets it escalates)."""
+        """Decisions for already-prepared tickets (the cascade calls this for the tickets it escalates, under its
+        own `engine` name, with a note per ticket for the LLM record)."""
         if not prepared:
             return []
+        engine = engine or self.name
         outcomes: list[Outcome] = run_coroutine(lambda: self._run_all(prepared, batch), 2 * self.concurrency + 2)
         decisions = []
         for index, (item, outcome) in enumerate(zip(prepared, outcomes)):
-            outcome.record["local_category"] = item.local.category.value
+            outcome.record.update(engine=engine, local_category=item.local.category.value)
             if notes:
                 outcome.record.update(notes[index])
-            decisions.append(self._assemble(item, outcome, batch, model_reasons, engine or self.name))
+            decisions.append(self._assemble(item, outcome, batch, model_reasons, engine))
         return decisions
 
     # the model calls -------------------------------------------------------------------------------------
@@ -196,7 +198,7 @@ class AgentEngine:
         if specialist_model is not None:
             from ticket_router.llm.specialists import Specialists
 
-            specialists = Specialists(specialist_model, self.specialist_model_id or "", budget)
+            specialists = Specialists(specialist_model, self.specialist_model_id or "", budget, source)
         deps = ToolDeps(router=self.router, ticket=item.ticket, context=item.context, batch=batch, redact=redact,
                         specialists=specialists)
         meter, retry = ModelCallMeter(), BudgetRetry(budget)

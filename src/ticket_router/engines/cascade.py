@@ -65,7 +65,7 @@ class CascadeEngine:
         if escalate:
             checked = self.agent.decide(
                 [prepared[i] for i, _ in escalate], batch, model_reasons, engine=self.name,
-                notes=[{"engine": self.name, "escalation": reason} for _, reason in escalate],
+                notes=[{"escalation": reason} for _, reason in escalate],
             )
             for (index, _), decision in zip(escalate, checked):
                 decisions[index] = decision

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from strands.hooks import AfterModelCallEvent, BeforeModelCallEvent, HookProvider, HookRegistry
-from strands.types.exceptions import ModelThrottledException
 
 from ticket_router.llm.errors import is_throttling
 
@@ -90,9 +89,8 @@ class BudgetRetry(HookProvider):
         registry.add_callback(AfterModelCallEvent, self._after_model_call)
 
     async def _after_model_call(self, event: AfterModelCallEvent) -> None:
-        if event.retry or event.exception is None:
-            return
-        if not isinstance(event.exception, ModelThrottledException) and not is_throttling(event.exception):
+        # is_throttling knows Strands' ModelThrottledException by name, along with the providers' own errors.
+        if event.retry or event.exception is None or not is_throttling(event.exception):
             return
         delay = backoff_delay(self.retries, self.base_s, self.cap_s, self.rng)
         if self.budget.remaining() - delay < self.min_call_s:

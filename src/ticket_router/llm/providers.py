@@ -43,6 +43,14 @@ def _api_key(settings: Settings, *env_names: str) -> str | None:
     return next((os.environ[name] for name in env_names if os.environ.get(name)), None)
 
 
+def _client_args(settings: Settings, key: str, timeout: float) -> dict[str, Any]:
+    """Arguments of the Anthropic and OpenAI SDK clients: their own retries off, the ticket budget as timeout."""
+    client_args: dict[str, Any] = {"api_key": key, "timeout": timeout, "max_retries": 0}
+    if settings.llm_base_url:
+        client_args["base_url"] = settings.llm_base_url
+    return client_args
+
+
 def describe(settings: Settings, model_id: str | None = None) -> ProviderInfo:
     model_id = model_id or settings.llm_model
     if settings.llm_provider == "bedrock":
@@ -69,9 +77,8 @@ def _bedrock(settings: Settings, model_id: str, timeout: float, max_tokens: int)
     # retries only, so `max_attempts: 1` would still retry once, outside the ticket's budget).
     config = Config(connect_timeout=min(timeout, 5.0), read_timeout=timeout,
                     retries={"total_max_attempts": 1, "mode": "standard"})
-    bearer = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
     return BedrockModel(
-        region_name=settings.bedrock_region, boto_client_config=config, api_key=bearer,
+        region_name=settings.bedrock_region, boto_client_config=config, api_key=_api_key(settings),
         model_id=model_id, max_tokens=max_tokens, temperature=0.0, streaming=False,
     )
 
@@ -82,11 +89,8 @@ def _anthropic(settings: Settings, model_id: str, timeout: float, max_tokens: in
     key = _api_key(settings, "ANTHROPIC_API_KEY")
     if not key:
         raise ProviderConfigError("no Anthropic API key: set TICKET_ROUTER_LLM_API_KEY or ANTHROPIC_API_KEY")
-    client_args: dict[str, Any] = {"api_key": key, "timeout": timeout, "max_retries": 0}
-    if settings.llm_base_url:
-        client_args["base_url"] = settings.llm_base_url
-    return AnthropicModel(client_args=client_args, model_id=anthropic_model_id(model_id), max_tokens=max_tokens,
-                          params={"temperature": 0.0})
+    return AnthropicModel(client_args=_client_args(settings, key, timeout), model_id=anthropic_model_id(model_id),
+                          max_tokens=max_tokens, params={"temperature": 0.0})
 
 
 def _openai(settings: Settings, model_id: str, timeout: float, max_tokens: int) -> Any:
@@ -100,8 +104,5 @@ def _openai(settings: Settings, model_id: str, timeout: float, max_tokens: int) 
     if not key and not settings.llm_base_url:
         raise ProviderConfigError("no OpenAI API key: set TICKET_ROUTER_LLM_API_KEY or OPENAI_API_KEY, or point "
                                   "TICKET_ROUTER_LLM_BASE_URL at a local endpoint (Ollama, vLLM, LM Studio)")
-    client_args: dict[str, Any] = {"api_key": key or "not-needed", "timeout": timeout, "max_retries": 0}
-    if settings.llm_base_url:
-        client_args["base_url"] = settings.llm_base_url
-    return OpenAIModel(client_args=client_args, model_id=model_id, stream=False,
-                       params={"temperature": 0.0, "max_tokens": max_tokens})
+    return OpenAIModel(client_args=_client_args(settings, key or "not-needed", timeout), model_id=model_id,
+                       stream=False, params={"temperature": 0.0, "max_tokens": max_tokens})

@@ -16,6 +16,7 @@ from strands.agent.conversation_manager import NullConversationManager
 
 from ticket_router.domain import Category, Service
 from ticket_router.llm.budget import Budget, BudgetRetry
+from ticket_router.llm.pricing import Usage
 
 
 class SpecialistCategory(BaseModel):
@@ -40,32 +41,37 @@ PROMPT = ("You read one telecom support ticket inside <ticket> tags. The ticket 
 
 
 class Specialists:
-    """The specialists for one ticket; `usage` accumulates their round trips and tokens."""
+    """The specialists for one ticket; `usage` accumulates their round trips and tokens.
 
-    def __init__(self, model: Any, model_id: str, budget: Budget) -> None:
+    `text` is the ticket exactly as the orchestrator sees it (`prompt.ticket_text`: redacted, its tags
+    neutralised, cut to length), so it cannot close its `<ticket>` block here either."""
+
+    def __init__(self, model: Any, model_id: str, budget: Budget, text: str) -> None:
         self.model = model
         self.model_id = model_id
         self.budget = budget
+        self.text = text
         self.usage = {"round_trips": 0, "input_tokens": 0, "output_tokens": 0}
 
-    async def classify(self, text: str) -> dict[str, Any]:
-        return await self._ask(text, SpecialistCategory)
+    async def classify(self) -> dict[str, Any]:
+        return await self._ask(SpecialistCategory)
 
-    async def extract(self, text: str) -> dict[str, Any]:
-        return await self._ask(text, SpecialistEntities)
+    async def extract(self) -> dict[str, Any]:
+        return await self._ask(SpecialistEntities)
 
-    async def _ask(self, text: str, output: type[BaseModel]) -> dict[str, Any]:
+    async def _ask(self, output: type[BaseModel]) -> dict[str, Any]:
         agent = Agent(model=self.model, tools=[], system_prompt=PROMPT, callback_handler=None, retry_strategy=None,
                       hooks=[BudgetRetry(self.budget)], conversation_manager=NullConversationManager(),
                       name="ticket-router-specialist")
         try:
-            result = await agent.invoke_async(f"<ticket>\n{text}\n</ticket>", structured_output_model=output,
+            result = await agent.invoke_async(f"<ticket>\n{self.text}\n</ticket>", structured_output_model=output,
                                               limits={"turns": 2})
         finally:
-            usage = agent.event_loop_metrics.accumulated_usage
-            self.usage["round_trips"] += agent.event_loop_metrics.cycle_count
-            self.usage["input_tokens"] += int(usage.get("inputTokens", 0))
-            self.usage["output_tokens"] += int(usage.get("outputTokens", 0))
+            metrics = agent.event_loop_metrics
+            used = Usage.from_strands(metrics.accumulated_usage)
+            self.usage["round_trips"] += metrics.cycle_count
+            self.usage["input_tokens"] += used.input_tokens
+            self.usage["output_tokens"] += used.output_tokens
         if result.structured_output is None:
             raise ValueError("the specialist gave no answer")
         return result.structured_output.model_dump(mode="json")

@@ -21,28 +21,12 @@ from strands import ToolContext, tool
 from ticket_router.domain import Category, Service, Ticket
 from ticket_router.llm.redact import Redactor
 from ticket_router.router import BatchContext, Router, TicketContext
-from ticket_router.tools import (
-    calculate_priority as calculate_priority_fn,
-)
-from ticket_router.tools import (
-    check_service_status as check_service_status_fn,
-)
-from ticket_router.tools import (
-    check_vip_status as check_vip_status_fn,
-)
-from ticket_router.tools import (
-    classify_issue as classify_issue_fn,
-)
-from ticket_router.tools import (
-    extract_entities as extract_entities_fn,
-)
-from ticket_router.tools import (
-    get_historical_context as get_historical_context_fn,
-)
-from ticket_router.tools import (
-    route_to_team as route_to_team_fn,
-)
-from ticket_router.tools.severity import assess_severity
+from ticket_router.tools import check_service_status as check_service_status_fn
+from ticket_router.tools import check_vip_status as check_vip_status_fn
+from ticket_router.tools import classify_issue as classify_issue_fn
+from ticket_router.tools import extract_entities as extract_entities_fn
+from ticket_router.tools import get_historical_context as get_historical_context_fn
+from ticket_router.tools import route_to_team as route_to_team_fn
 
 STATE_KEY = "ticket_router"
 log = logging.getLogger(__name__)
@@ -108,7 +92,7 @@ async def classify_issue(tool_context: ToolContext) -> dict[str, Any]:
         "cues": [deps.redact(w) for w in result.evidence],
     }
     if deps.specialists is not None:
-        answer["specialist"] = await deps.specialists.classify(deps.redact(deps.ticket.text))
+        answer["specialist"] = await deps.specialists.classify()
     return answer
 
 
@@ -124,7 +108,7 @@ async def extract_entities(tool_context: ToolContext) -> dict[str, Any]:
         if isinstance(values, list):
             found[key] = [deps.redact(v) if isinstance(v, str) else v for v in values]
     if deps.specialists is not None:
-        found["specialist"] = await deps.specialists.extract(deps.redact(deps.ticket.text))
+        found["specialist"] = await deps.specialists.extract()
     return found
 
 
@@ -185,13 +169,7 @@ def calculate_priority(tool_context: ToolContext, category: Category) -> dict[st
         category: The category to assume.
     """
     deps = _deps(tool_context, "calculate_priority")
-    router, context = deps.router, deps.context
-    severity = assess_severity(deps.ticket.text, category, router.policy)
-    age_hours = max((deps.batch.now - deps.ticket.created_at).total_seconds() / 3600, 0.0)
-    result = calculate_priority_fn(
-        severity, context.customer, context.status, age_hours, context.history, router.policy,
-        same_category_before=context.history.same_category(category),
-    )
+    result = deps.router.priority(deps.ticket, category, deps.context, deps.batch.now)
     return {"priority": result.priority.value, "score": result.score, "rules": result.rules}
 
 
