@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from ticket_router.ingest import Accepted, Rejected, read_customers, read_outages, read_tickets
+from ticket_router.ingest import Accepted, Rejected, read_customers, read_outages, read_tickets, split
 
 
 def reasons(items):
@@ -90,3 +90,10 @@ def test_empty_input_has_no_records(fmt):
 def test_csv_with_a_non_utf8_header_is_one_clear_rejection():
     items = list(read_tickets(b"ticket_id,descr\xe9ption\nT1,hello\nT2,world\n", "csv"))
     assert [str(i) for i in items] == ["line 1: the header line is not valid UTF-8; no record can be read"]
+
+
+def test_split_keeps_input_order_on_both_sides():
+    data = b'{"ticket_id": "A", "description": "x"}\nnope\n{"ticket_id": "B", "description": "y"}\n{}\n'
+    tickets, rejected = split(read_tickets(data, "jsonl"))
+    assert [t.ticket_id for t in tickets] == ["A", "B"]
+    assert [r.line for r in rejected] == [2, 4]

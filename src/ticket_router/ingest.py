@@ -138,6 +138,18 @@ def _csv(data: bytes) -> Iterator[tuple[int, Any] | Rejected]:
         yield reader.line_num, {k: v for k, v in row.items() if k is not None and v is not None and v != ""}
 
 
+def split(items: Iterable[Accepted[M] | Rejected]) -> tuple[list[M], list[Rejected]]:
+    """The accepted records and the rejections of a read, each in input order."""
+    accepted: list[M] = []
+    rejected: list[Rejected] = []
+    for item in items:
+        if isinstance(item, Rejected):
+            rejected.append(item)
+        else:
+            accepted.append(item.record)
+    return accepted, rejected
+
+
 def _has_bad_bytes(values: Iterable[str]) -> bool:
     """Bytes that were not UTF-8, as `surrogateescape` decoding left them."""
     return any("\udc80" <= ch <= "\udcff" for value in values for ch in value)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from ticket_router.domain import Customer, Decision, Outage, Ticket, utcnow
+from ticket_router.domain import Category, Customer, Decision, Outage, Ticket, utcnow
 from ticket_router.model.base import Classifier
 from ticket_router.model.keywords import KeywordClassifier
 from ticket_router.policy import DEFAULT_POLICY, RoutingPolicy
@@ -24,7 +24,7 @@ from ticket_router.tools.classify import Classification, classify_many
 from ticket_router.tools.customer import CustomerContext, check_vip_status
 from ticket_router.tools.entities import Entities, extract_entities
 from ticket_router.tools.history import History, get_historical_context
-from ticket_router.tools.priority import calculate_priority
+from ticket_router.tools.priority import PriorityAssessment, calculate_priority
 from ticket_router.tools.routing import route_to_team
 from ticket_router.tools.service_status import ServiceStatus, matching_outages
 from ticket_router.tools.severity import assess_severity
@@ -171,6 +171,13 @@ class Router:
         return TicketContext(entities=entities, customer=customer, status=status, history=history,
                              review_reasons=reasons)
 
+    def priority(self, ticket: Ticket, category: Category, context: TicketContext, now: datetime) -> PriorityAssessment:
+        """The priority of `ticket` if it has `category`: its severity, the customer, outages, age and history."""
+        severity = assess_severity(ticket.text, category, self.policy)
+        age_hours = max((now - ticket.created_at).total_seconds() / 3600, 0.0)
+        return calculate_priority(severity, context.customer, context.status, age_hours, context.history,
+                                  self.policy, same_category_before=context.history.same_category(category))
+
     def assemble(
         self,
         ticket: Ticket,
@@ -187,12 +194,7 @@ class Router:
     ) -> Decision:
         """Turn a classification plus context into the final decision: priority, routing, reasoning."""
         own_start = own_start if own_start is not None else time.perf_counter()
-        severity = assess_severity(ticket.text, classification.category, self.policy)
-        age_hours = max((now - ticket.created_at).total_seconds() / 3600, 0.0)
-        priority = calculate_priority(
-            severity, context.customer, context.status, age_hours, context.history, self.policy,
-            same_category_before=context.history.same_category(classification.category),
-        )
+        priority = self.priority(ticket, classification.category, context, now)
         routing = route_to_team(
             classification.probabilities, self.policy, [*extra_review_reasons, *context.review_reasons]
         )

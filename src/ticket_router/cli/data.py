@@ -13,16 +13,14 @@ from rich.table import Table
 from ticket_router.bootstrap import build_router, open_configured_store, policy_for
 from ticket_router.cli.common import DbOption, fail, read_input, settings_with, stderr
 from ticket_router.domain import Team
-from ticket_router.ingest import Accepted, Rejected, raw_records, read_customers, read_outages, to_ticket
+from ticket_router.ingest import Rejected, raw_records, read_customers, read_outages, split, to_ticket
 
 import_app = typer.Typer(help="Import customers or outages from CSV.", no_args_is_help=True)
 
 
 def _import(kind: str, file: str, db: Path | None) -> None:
     reader = read_customers if kind == "customers" else read_outages
-    items = list(reader(read_input(file)))
-    good = [i.record for i in items if isinstance(i, Accepted)]
-    bad = [i for i in items if isinstance(i, Rejected)]
+    good, bad = split(reader(read_input(file)))
     console = stderr()
     for item in bad:
         console.print(str(item), markup=False)

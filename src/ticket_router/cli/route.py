@@ -19,7 +19,7 @@ from ticket_router.bootstrap import build_router, open_configured_store
 from ticket_router.cli.common import DbOption, fail, read_input, settings_with, stderr
 from ticket_router.cli.render import decision_panel, print_summary
 from ticket_router.domain import Decision, Ticket, utcnow
-from ticket_router.ingest import Accepted, InputError, Rejected, detect_format, read_tickets
+from ticket_router.ingest import InputError, detect_format, read_tickets, split
 from ticket_router.router import Router
 from ticket_router.settings import Settings
 from ticket_router.store import Store
@@ -107,9 +107,7 @@ def route_stream(router: Router, records, sink: TextIO, show_progress: bool, sav
     """Route every accepted record in chunks, write decisions in input order, report rejections; returns the
     number of rejected records."""
     console = stderr()
-    items = list(records)
-    tickets = [item.record for item in items if isinstance(item, Accepted)]
-    rejected = [item for item in items if isinstance(item, Rejected)]
+    tickets, rejected = split(records)
     for item in rejected:
         console.print(str(item), markup=False, highlight=False)
     decisions: list[Decision] = []
@@ -138,8 +136,8 @@ def demo() -> None:
     samples = resources.files("ticket_router").joinpath("data", "samples", "tickets.jsonl").read_bytes()
     # Replay the samples as if they arrived now: their relative ages (and so the age rules) are kept.
     shift = utcnow() - DEMO_REFERENCE
-    tickets = [item.record.model_copy(update={"created_at": item.record.created_at + shift})
-               for item in read_tickets(samples, "jsonl") if isinstance(item, Accepted)]
+    tickets = [ticket.model_copy(update={"created_at": ticket.created_at + shift})
+               for ticket in split(read_tickets(samples, "jsonl"))[0]]
     with tempfile.TemporaryDirectory(prefix="ticket-router-demo-") as folder:
         settings = settings_with(db=Path(folder) / "demo.db")
         store = open_configured_store(settings)
