@@ -23,6 +23,7 @@ from pathlib import Path
 
 from service_harness import (
     Server,
+    backend_kinds,
     database,
     decision_times,
     machine,
@@ -93,7 +94,7 @@ def main() -> None:
     parser.add_argument("--down", type=float, default=3, help="seconds between the kill and the restart")
     args = parser.parse_args()
     print(f"machine: {machine()}")
-    for kind in [k.strip() for k in args.backends.split(",") if k.strip()]:
+    for kind in backend_kinds(args.backends):
         crash_run(kind, args.rate, args.duration, args.kill_after, args.down)
 
 

@@ -27,6 +27,7 @@ import time
 from service_harness import (
     Receiver,
     Server,
+    backend_kinds,
     database,
     free_port,
     machine,
@@ -110,7 +111,7 @@ def main() -> None:
     parser.add_argument("--outage", type=float, default=10, help="seconds the receiver fails before it recovers")
     args = parser.parse_args()
     print(f"machine: {machine()}")
-    for kind in [k.strip() for k in args.backends.split(",") if k.strip()]:
+    for kind in backend_kinds(args.backends):
         print(f"\n{kind}, {args.tickets} tickets per fault:")
         for fault in ("500s", "timeouts", "refused"):
             transient(kind, fault, args.tickets, args.outage)

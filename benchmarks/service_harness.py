@@ -16,9 +16,10 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 import httpx
@@ -47,6 +48,11 @@ def ensure_wrk() -> str:
         found = shutil.which("wrk")
     assert found is not None
     return found
+
+
+def backend_kinds(value: str) -> list[str]:
+    """`--backends sqlite,postgresql` as a list."""
+    return [kind.strip() for kind in value.split(",") if kind.strip()]
 
 
 def machine() -> str:
@@ -128,12 +134,17 @@ class Server:
         return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {KEY}"}, timeout=30)
 
 
-def ticket_bodies(count: int, seed: int = 7) -> list[dict[str, str]]:
-    """Tickets with unique ids and the texts of the evaluation set (real length and style mix)."""
+@cache
+def eval_texts() -> list[dict[str, str]]:
+    """The evaluation set's subjects and descriptions (real length and style mix), in file order."""
     rows = [json.loads(line) for line in EVAL.read_text().splitlines() if line.strip()]
+    return [{k: row[k] for k in ("subject", "description")} for row in rows]
+
+
+def ticket_bodies(count: int, seed: int = 7) -> list[dict[str, str]]:
+    """Tickets with unique ids and the texts of the evaluation set."""
     rng = random.Random(seed)
-    return [{"ticket_id": f"B-{uuid.uuid4().hex[:12]}", **{k: row[k] for k in ("subject", "description")}}
-            for row in (rng.choice(rows) for _ in range(count))]
+    return [{"ticket_id": f"B-{uuid.uuid4().hex[:12]}", **rng.choice(eval_texts())} for _ in range(count)]
 
 
 @dataclass(frozen=True)
@@ -163,9 +174,7 @@ LOAD_HEADER = f"{'requests':>9}{'errors':>8}{'req/s':>8}{'p50 ms':>8}{'p90 ms':>
 def texts_file(folder: Path) -> Path:
     """The evaluation set's subjects and descriptions, one JSON object a line, for the wrk script."""
     path = folder / "texts.jsonl"
-    rows = [json.loads(line) for line in EVAL.read_text().splitlines() if line.strip()]
-    path.write_text("".join(json.dumps({k: row[k] for k in ("subject", "description")}, separators=(",", ":"))
-                            + "\n" for row in rows))
+    path.write_text("".join(json.dumps(texts, separators=(",", ":")) + "\n" for texts in eval_texts()))
     return path
 
 
@@ -201,13 +210,9 @@ def decision_times(database_url: str) -> dict[str, datetime]:
     from ticket_router.store import open_store
     from ticket_router.store.schema import decisions
 
-    store = open_store(database_url)
-    try:
-        query = select(decisions.c.ticket_id, func.min(decisions.c.decided_at)).group_by(decisions.c.ticket_id)
-        with store.engine.connect() as conn:  # type: ignore[attr-defined]
-            return {ticket_id: decided_at for ticket_id, decided_at in conn.execute(query)}
-    finally:
-        store.close()
+    query = select(decisions.c.ticket_id, func.min(decisions.c.decided_at)).group_by(decisions.c.ticket_id)
+    with closing(open_store(database_url)) as store, store.engine.connect() as conn:  # type: ignore[attr-defined]
+        return {ticket_id: decided_at for ticket_id, decided_at in conn.execute(query)}
 
 
 def outbox_state(database_url: str) -> dict[str, int]:
@@ -217,13 +222,10 @@ def outbox_state(database_url: str) -> dict[str, int]:
     from ticket_router.store import open_store
     from ticket_router.store.schema import decisions
 
-    store = open_store(database_url)
-    try:
+    with closing(open_store(database_url)) as store:
         counts = store.outbox_counts()  # type: ignore[attr-defined]
         with store.engine.connect() as conn:  # type: ignore[attr-defined]
             made = conn.execute(select(func.count()).select_from(decisions)).scalar() or 0
-    finally:
-        store.close()
     return {"decisions": made, "pending": counts.pending, "delivered": counts.delivered, "dead": counts.dead}
 
 
@@ -234,13 +236,9 @@ def send_counts(database_url: str) -> dict[int, int]:
     from ticket_router.store import open_store
     from ticket_router.store.schema import dead_letters, outbox
 
-    store = open_store(database_url)
-    try:
-        with store.engine.connect() as conn:  # type: ignore[attr-defined]
-            counts: dict[int, int] = {}
-            for table in (outbox, dead_letters):
-                for attempts, n in conn.execute(select(table.c.attempts, func.count()).group_by(table.c.attempts)):
-                    counts[attempts] = counts.get(attempts, 0) + n
-    finally:
-        store.close()
+    counts: dict[int, int] = {}
+    with closing(open_store(database_url)) as store, store.engine.connect() as conn:  # type: ignore[attr-defined]
+        for table in (outbox, dead_letters):
+            for attempts, n in conn.execute(select(table.c.attempts, func.count()).group_by(table.c.attempts)):
+                counts[attempts] = counts.get(attempts, 0) + n
     return dict(sorted(counts.items()))

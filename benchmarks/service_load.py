@@ -21,6 +21,7 @@ import argparse
 from service_harness import (
     LOAD_HEADER,
     Server,
+    backend_kinds,
     database,
     machine,
     outbox_state,
@@ -50,7 +51,7 @@ def main() -> None:
     print(f"{'run':<12}{LOAD_HEADER}{'server CPU':>12}  outbox afterwards", flush=True)
     baseline_due = args.baseline > 0
     with receiver() as endpoint:
-        for kind in [k.strip() for k in args.backends.split(",") if k.strip()]:
+        for kind in backend_kinds(args.backends):
             with database(kind) as url:
                 server = Server(url, ticketing_url=endpoint.url).start()
                 try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,10 +20,12 @@ POSTGRES_URL = os.environ.get("TICKET_ROUTER_TEST_POSTGRES_URL_BASE", "postgresq
 @contextmanager
 def fresh_schema(base_url: str = POSTGRES_URL) -> Iterator[str]:
     """A database URL whose connections all use a new, empty schema; the schema is dropped at the end."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
+
+    from ticket_router.store.sql import make_engine
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    admin = make_engine(base_url)
     try:
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
@@ -37,18 +39,15 @@ def fresh_schema(base_url: str = POSTGRES_URL) -> Iterator[str]:
 
 
 def postgres_schema() -> Iterator[str]:
-    schema = fresh_schema()
-    try:
-        url = schema.__enter__()
-    except Exception as error:  # noqa: BLE001
-        message = f"PostgreSQL at {POSTGRES_URL} is not reachable ({type(error).__name__})"
-        if os.environ.get("CI"):
-            pytest.fail(message + "; CI must start it (pg_isready -h 127.0.0.1 || service postgresql start)")
-        pytest.skip(message)
-    try:
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(fresh_schema())
+        except Exception as error:  # noqa: BLE001 - no server: skip the PostgreSQL half (fail it in CI)
+            message = f"PostgreSQL at {POSTGRES_URL} is not reachable ({type(error).__name__})"
+            if os.environ.get("CI"):
+                pytest.fail(message + "; CI must start it (pg_isready -h 127.0.0.1 || service postgresql start)")
+            pytest.skip(message)
         yield url
-    finally:
-        schema.__exit__(None, None, None)
 
 
 def database_url(kind: str, tmp_path: Path) -> Iterator[str]:

@@ -1,5 +1,5 @@
-"""Real local HTTP servers for the tests: a ticketing-system receiver that can be told to fail, and the API
-itself under uvicorn. Loopback only, free ports, bounded waits."""
+"""A real local HTTP server for the tests: a ticketing-system receiver that can be told to fail. Loopback only,
+free ports, bounded waits."""
 
 from __future__ import annotations
 
@@ -101,21 +101,3 @@ def wait_until(condition: Callable[[], bool], timeout: float = 15.0, step: float
         time.sleep(step)
     return condition()
 
-
-@contextmanager
-def uvicorn_server(app: Any) -> Iterator[str]:
-    """Serve `app` on a free loopback port in a thread; yields the base URL."""
-    import uvicorn
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False,
-                                           lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    if not wait_until(lambda: server.started, timeout=20):
-        raise RuntimeError("uvicorn did not start")
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(20)

@@ -44,10 +44,6 @@ class ApiKeyVerifier:
         self._env_hashes = [hash_key(k) for k in env_keys]
         self._store = store
 
-    @property
-    def configured(self) -> bool:
-        return bool(self._env_hashes) or self._store is not None
-
     def identify(self, presented: str | None) -> str | None:
         """The key's public name (`env-N` or its key_id) when the key is valid, else None."""
         if not presented:

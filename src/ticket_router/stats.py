@@ -91,10 +91,15 @@ def _summary(decisions: Sequence[Routed], feedback: dict[str, Feedback]) -> dict
     }
 
 
+def latest_feedback(feedback: Sequence[Feedback]) -> dict[str, Feedback]:
+    """Ticket id → its latest feedback: what the ticket really needed."""
+    return {item.ticket_id: item for item in sorted(feedback, key=lambda f: f.created_at)}
+
+
 def compute_stats(decisions: Sequence[Routed], feedback: Sequence[Feedback]) -> Stats:
     """Totals and per-day figures (by decision day, UTC). The latest feedback per ticket is the truth."""
     current = latest_per_ticket(decisions)
-    truth = {item.ticket_id: item for item in sorted(feedback, key=lambda f: f.created_at)}
+    truth = latest_feedback(feedback)
     by_day: dict[date, list[Routed]] = defaultdict(list)
     for decision in current:
         by_day[decision.decided_at.date()].append(decision)
@@ -106,7 +111,7 @@ def compute_stats(decisions: Sequence[Routed], feedback: Sequence[Feedback]) -> 
 
 def confusion(decisions: Sequence[Routed], feedback: Sequence[Feedback]) -> dict[tuple[str, str], int]:
     """(predicted team, actual team) → tickets, over the latest decision and latest feedback per judged ticket."""
-    truth = {item.ticket_id: item for item in sorted(feedback, key=lambda f: f.created_at)}
+    truth = latest_feedback(feedback)
     return dict(Counter((d.team.value, truth[d.ticket_id].team.value)
                         for d in latest_per_ticket(decisions) if d.ticket_id in truth))
 

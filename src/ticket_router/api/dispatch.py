@@ -2,8 +2,9 @@
 
 One request at a time, each ticket would pay on its own for what a batch shares: the hand-off to a worker thread,
 the outage and region look-ups, the classifier call and the database transaction (with SQLite, one writer at a
-time). The dispatcher takes whatever queued up while it routed the previous batch, so a quiet server routes each
-ticket at once, and a busy one routes more tickets per batch rather than making them wait longer.
+time). The dispatcher takes whatever queued up while it routed the previous batch (and what arrives within
+`linger_s` of a batch's first ticket), so a quiet server routes each ticket within a few milliseconds, and a busy
+one routes more tickets per batch rather than making them wait longer.
 
 Only the embedded engine is batched this way. The LLM engines wait on the network for seconds, and a ticket for
 them must not hold up the others: they are routed on the thread pool, one request each.
@@ -25,6 +26,7 @@ from ticket_router.api.service import Submitted, TicketService
 from ticket_router.domain import Ticket
 
 log = logging.getLogger(__name__)
+
 
 @dataclass
 class _Item:

@@ -1,31 +1,19 @@
 """Which engine routes a request: `local` (the embedded router), `agent` or `cascade` (`ticket_router.engines`).
 
 The request's `engine` field picks one; without it, `TICKET_ROUTER_ENGINE` does. Each engine is built once, on
-first use, and shares the app's store and classifier, so an app that only ever routes locally never builds an
-LLM engine.
+first use, over the app's router (its store, classifier and policy), so an app that only ever routes locally never
+builds an LLM engine.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
-from typing import Protocol
+from collections.abc import Callable
 
-from ticket_router.domain import Decision, Ticket
+from ticket_router.engines.base import Engine
+from ticket_router.engines.factory import engine_for
 from ticket_router.router import Router
 from ticket_router.settings import Settings
-
-
-class Engine(Protocol):
-    def route_many(self, tickets: Sequence[Ticket], save: bool = True) -> list[Decision]: ...
-
-
-def get_engine(settings: Settings, name: str, local: Router) -> Engine:
-    if name == "local":
-        return local
-    from ticket_router.engines.factory import build_engine
-
-    return build_engine(settings, local.store, name, classifier=local.classifier)
 
 
 def engine_picker(settings: Settings, local: Router) -> Callable[[str | None], Engine]:
@@ -36,7 +24,7 @@ def engine_picker(settings: Settings, local: Router) -> Callable[[str | None], E
         name = name or settings.engine
         with lock:  # request handlers run in a thread pool: build each engine once
             if name not in cache:
-                cache[name] = get_engine(settings, name, local)
+                cache[name] = engine_for(settings, local, name)
             return cache[name]
 
     return pick

@@ -49,8 +49,9 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, on_http_error)  # type: ignore[arg-type]
 
 
+INVALID_INPUT = "Invalid input; each bad field is named"
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"model": ValidationErrorPublic, "description": "Invalid input; each bad field is named"},
+    400: {"model": ValidationErrorPublic, "description": INVALID_INPUT},
 }
 AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorPublic, "description": "Missing or invalid API key"},
@@ -69,7 +70,7 @@ def install_openapi(app: FastAPI) -> None:
             for operation in operations.values():
                 responses = operation.get("responses", {})
                 if responses.pop("422", None) is not None and "400" not in responses:
-                    responses["400"] = {"description": "Invalid input; each bad field is named", "content": {
+                    responses["400"] = {"description": INVALID_INPUT, "content": {
                         "application/json": {"schema": {"$ref": "#/components/schemas/ValidationErrorPublic"}}}}
         components = schema.get("components", {}).get("schemas", {})
         components.pop("HTTPValidationError", None)

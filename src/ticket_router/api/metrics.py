@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable, Sequence
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -15,6 +14,11 @@ from ticket_router.store.service import OutboxCounts
 LATENCY_BUCKETS = (0.005, 0.01, 0.02, 0.035, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
+def _total(counter: Counter) -> float:
+    """A counter's value summed over its labels."""
+    return sum(s.value for metric in counter.collect() for s in metric.samples if s.name.endswith("_total"))
+
+
 class _Derived(Collector):
     """Values computed at scrape time: the review rate, and the outbox depth read from the store."""
 
@@ -23,7 +27,7 @@ class _Derived(Collector):
         self.outbox_counts = outbox_counts
 
     def collect(self) -> Iterable[Metric]:
-        decided, reviewed = self.metrics.review_counts()
+        decided, reviewed = _total(self.metrics.decisions), _total(self.metrics.reviews)
         yield GaugeMetricFamily("ticket_router_review_rate",
                                 "Share of this process's decisions flagged for human review",
                                 value=reviewed / decided if decided else 0.0)
@@ -54,9 +58,6 @@ class Metrics:
                                   ["outcome"], registry=r)
         self.delivery_failures = Counter("ticket_router_outbox_delivery_failures",
                                          "Failed delivery attempts (retried or dead-lettered)", registry=r)
-        self._lock = threading.Lock()
-        self._decided = 0
-        self._reviewed = 0
         r.register(_Derived(self, outbox_counts))
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
@@ -70,13 +71,6 @@ class Metrics:
             reviewed += decision.needs_review
         if reviewed:
             self.reviews.inc(reviewed)
-        with self._lock:
-            self._decided += len(decisions)
-            self._reviewed += reviewed
-
-    def review_counts(self) -> tuple[int, int]:
-        with self._lock:
-            return self._decided, self._reviewed
 
     def record_delivery(self, outcome: str) -> None:
         self.deliveries.labels(outcome).inc()

@@ -31,8 +31,6 @@ def text_problem(value: str) -> str | None:
     return None
 
 
-
-
 class _Create(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ticket_router.api.engines import Engine
 from ticket_router.api.schemas import BatchItemPublic, BatchPublic, DecisionPublic
 from ticket_router.api.validation import InvalidInput, parse_ticket
 from ticket_router.domain import Decision, Feedback, Ticket, utcnow
+from ticket_router.engines.base import Engine
 from ticket_router.outbox.message import build_message
 from ticket_router.stats import Stats, compute_stats
 from ticket_router.store.service import OutboundMessage, OutboxCounts, ServiceStore
@@ -95,16 +95,16 @@ class TicketService:
         created = self.store.save_new_decisions([(t, d, self._message(d)) for t, d in zip(fresh, decisions)])
         made = {d.ticket_id: d for d, is_new in zip(decisions, created) if is_new}
         self._made(list(made.values()))
-        # Ids that lost a race (another request, or an earlier copy in this batch, stored them first).
-        stored.update(self.store.get_decisions([t.ticket_id for t in tickets if t.ticket_id not in stored | made]))
+        # Ids that lost a race: another request stored them between the read above and the write.
+        stored.update(self.store.get_decisions([t.ticket_id for t in fresh if t.ticket_id not in made]))
         results, seen = [], set()
         for ticket in tickets:
-            first = ticket.ticket_id in made and ticket.ticket_id not in seen
-            seen.add(ticket.ticket_id)
-            decision = made[ticket.ticket_id] if first else stored.get(ticket.ticket_id) or made.get(ticket.ticket_id)
+            decision = made.get(ticket.ticket_id) or stored.get(ticket.ticket_id)
             if decision is None:  # pragma: no cover - a ticket row is always written with its decision
                 raise RuntimeError("ticket stored without a decision")
-            results.append(Submitted(decision, created=first))
+            # A ticket id given twice in one batch: its first copy made the decision, the others find it.
+            results.append(Submitted(decision, created=ticket.ticket_id in made and ticket.ticket_id not in seen))
+            seen.add(ticket.ticket_id)
         return results
 
     def submit(self, ticket: Ticket, engine: str | None = None) -> Submitted:

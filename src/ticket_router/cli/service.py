@@ -6,6 +6,7 @@ FastAPI, uvicorn and httpx are imported only inside the commands that need them 
 from __future__ import annotations
 
 import sys
+from contextlib import closing
 from typing import Annotated, cast
 
 import typer
@@ -64,11 +65,8 @@ def keys_create(name: Annotated[str, typer.Option(help="Who or what uses the key
     """Create a key. It is printed once, here, and stored only as a hash."""
     from ticket_router.apikeys import create_key
 
-    store = _store(settings_with(db))
-    try:
+    with closing(_store(settings_with(db))) as store:
         record, key = create_key(store, name)
-    finally:
-        store.close()
     sys.stderr.write(f"created key {record.key_id}{f' ({name})' if name else ''}; it is shown only once:\n")
     sys.stdout.write(key + "\n")
 
@@ -76,11 +74,8 @@ def keys_create(name: Annotated[str, typer.Option(help="Who or what uses the key
 @keys_app.command("list")
 def keys_list(db: DbOption = None) -> None:
     """List keys (ids and names; the keys themselves are not stored)."""
-    store = _store(settings_with(db))
-    try:
+    with closing(_store(settings_with(db))) as store:
         records = store.list_api_keys()
-    finally:
-        store.close()
     for record in records:
         state = f"revoked {record.revoked_at:%Y-%m-%d %H:%M}" if record.revoked_at else "active"
         sys.stdout.write(f"{record.key_id}\t{record.created_at:%Y-%m-%d %H:%M}\t{state}\t{record.name}\n")
@@ -92,11 +87,8 @@ def keys_list(db: DbOption = None) -> None:
 def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key id shown by `keys list`.")],
                 db: DbOption = None) -> None:
     """Revoke a key: requests with it get 401 from now on."""
-    store = _store(settings_with(db))
-    try:
+    with closing(_store(settings_with(db))) as store:
         revoked = store.revoke_api_key(key_id, utcnow())
-    finally:
-        store.close()
     if not revoked:
         fail(f"no active key {key_id}", code=1)
     sys.stderr.write(f"revoked {key_id}\n")
@@ -135,8 +127,7 @@ def outbox_list(
     db: DbOption = None,
 ) -> None:
     """Pending messages (or, with --dead, the dead-letter table)."""
-    store = _store(settings_with(db))
-    try:
+    with closing(_store(settings_with(db))) as store:
         if dead:
             for item in store.list_dead_letters(limit):
                 sys.stdout.write(f"{item.decision_id}\t{item.ticket_id}\tattempts={item.attempts}\t"
@@ -146,8 +137,6 @@ def outbox_list(
                 sys.stdout.write(f"{message.decision_id}\t{message.ticket_id}\tattempts={message.attempts}\t"
                                  f"next {message.next_attempt_at:%Y-%m-%d %H:%M:%S}\t{message.last_error or ''}\n")
         counts = store.outbox_counts()
-    finally:
-        store.close()
     sys.stderr.write(f"pending {counts.pending}, delivered {counts.delivered}, dead letters {counts.dead}\n")
 
 
@@ -157,11 +146,8 @@ def outbox_retry(
     db: DbOption = None,
 ) -> None:
     """Move dead letters back to the outbox, with a fresh set of attempts."""
-    store = _store(settings_with(db))
-    try:
+    with closing(_store(settings_with(db))) as store:
         moved = store.retry_dead_letters(decision_ids or None, utcnow())
-    finally:
-        store.close()
     sys.stderr.write(f"{moved} message(s) queued for delivery\n")
     if decision_ids and moved < len(decision_ids):
         raise typer.Exit(1)

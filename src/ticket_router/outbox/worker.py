@@ -28,10 +28,6 @@ class RetryPolicy:
 
     backoff: tuple[float, ...] = (1, 2, 4, 8, 16)
 
-    @property
-    def retries(self) -> int:
-        return len(self.backoff)
-
     def delay_after(self, sends: int) -> float | None:
         """Seconds to wait after the `sends`-th failed send; None when no retry is left (dead-letter it)."""
         return self.backoff[sends - 1] if 1 <= sends <= len(self.backoff) else None
@@ -58,6 +54,11 @@ class DeliveryReport:
 
 
 Outcome = Callable[[str], None]  # "delivered" | "failed" | "dead", for metrics
+
+
+def _log_fields(message: PendingMessage) -> dict[str, object]:
+    """What a log line says about a send: ids and the attempt's number, never the payload."""
+    return {"decision_id": message.decision_id, "ticket_id": message.ticket_id, "attempt": message.attempts + 1}
 
 
 class DeliveryWorker:
@@ -104,11 +105,11 @@ class DeliveryWorker:
         # One write for every message of the pass the receiver took. A crash before it means those are sent again
         # after the restart, with the same Idempotency-Key, so the receiver drops the copies.
         self.store.mark_delivered(report.delivered_ids, self.clock())
+        delivered = set(report.delivered_ids)
         for message in messages:
-            if message.id in report.delivered_ids:
+            if message.id in delivered:
                 self.on_outcome("delivered")
-                log.info("outbox message delivered", extra={
-                    "decision_id": message.decision_id, "ticket_id": message.ticket_id, "attempt": message.attempts + 1})
+                log.info("outbox message delivered", extra=_log_fields(message))
         return report
 
     def drain(self, max_passes: int = 1000) -> DeliveryReport:
@@ -122,27 +123,26 @@ class DeliveryWorker:
         return total
 
     def _deliver_one(self, message: PendingMessage) -> DeliveryReport:
-        attempt = message.attempts + 1
-        context = {"decision_id": message.decision_id, "ticket_id": message.ticket_id, "attempt": attempt}
         try:
             self.adapter.deliver(message)
         except DeliveryError as error:
-            return self._failed(message, attempt, str(error), context)
+            return self._failed(message, str(error))
         except Exception as error:  # noqa: BLE001 - an adapter bug must not kill the worker or lose the message
-            return self._failed(message, attempt, f"adapter error ({type(error).__name__})", context)
+            return self._failed(message, f"adapter error ({type(error).__name__})")
         return DeliveryReport(delivered=1, delivered_ids=[message.id])
 
-    def _failed(self, message: PendingMessage, attempt: int, error: str, context: dict[str, object]) -> DeliveryReport:
+    def _failed(self, message: PendingMessage, error: str) -> DeliveryReport:
         now = self.clock()
-        delay = self.retry.delay_after(attempt)
+        delay = self.retry.delay_after(message.attempts + 1)
         if delay is None:
             self.store.dead_letter(message.id, error, now)
             self.on_outcome("dead")
-            log.error("outbox message dead-lettered", extra={**context, "error": error})
+            log.error("outbox message dead-lettered", extra={**_log_fields(message), "error": error})
             return DeliveryReport(dead=1, errors=[error])
         self.store.mark_failed(message.id, error, now + timedelta(seconds=delay))
         self.on_outcome("failed")
-        log.warning("outbox delivery failed, will retry", extra={**context, "error": error, "retry_in_s": delay})
+        log.warning("outbox delivery failed, will retry",
+                    extra={**_log_fields(message), "error": error, "retry_in_s": delay})
         return DeliveryReport(failed=1, errors=[error])
 
     # the background thread ---------------------------------------------------------------------------------
@@ -189,7 +189,7 @@ class DeliveryWorker:
     def _idle_seconds(self) -> float:
         try:
             due = self.store.next_due_at()
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - the next pass reports a database that stays away; until then, poll
             return self.poll_seconds
         if due is None:
             return self.poll_seconds

@@ -11,20 +11,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from ticket_router.domain import Decision, Ticket
+from ticket_router.store.rows import decision_row, dialect_insert, ticket_row
 from ticket_router.store.schema import dead_letters, decisions, outbox, tickets
 from ticket_router.store.service import DeadLetter, NewItem, OutboundMessage, OutboxCounts, PendingMessage
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-_TICKET_COLUMNS = {"ticket_id", "customer_id", "subject", "description", "created_at", "channel"}
 _ERROR_LIMIT = 500
-
-
-def _rows(engine: Engine, items: list[tuple[Ticket, Decision]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    from ticket_router.store.sql import _decision_row  # sql.py imports this module: resolve at call time
-
-    return ([t.model_dump(include=_TICKET_COLUMNS) for t, _ in items], [_decision_row(d) for _, d in items])
 
 
 def _message_row(message: OutboundMessage) -> dict[str, Any]:
@@ -32,9 +26,7 @@ def _message_row(message: OutboundMessage) -> dict[str, Any]:
 
 
 def _ticket_insert(engine: Engine):  # type: ignore[no-untyped-def]
-    from ticket_router.store.sql import _dialect_insert
-
-    return _dialect_insert(engine, tickets).on_conflict_do_nothing(index_elements=["ticket_id"])
+    return dialect_insert(engine, tickets).on_conflict_do_nothing(index_elements=["ticket_id"])
 
 
 def _new_ticket_insert(engine: Engine):  # type: ignore[no-untyped-def]
@@ -53,7 +45,7 @@ class SqlOutbox:
         for index, (ticket, _, _) in enumerate(items):
             first.setdefault(ticket.ticket_id, index)
         unique = [items[index] for index in sorted(first.values())]
-        ticket_rows, decision_rows = _rows(self.engine, [(t, d) for t, d, _ in unique])
+        ticket_rows, decision_rows = [ticket_row(t) for t, _, _ in unique], [decision_row(d) for _, d, _ in unique]
         with self.engine.begin() as conn:
             # The primary key decides: of two concurrent posts of one id, exactly one inserts the ticket. One
             # statement for the whole batch (SQLAlchemy sends it as multi-row INSERTs), RETURNING the new ids.
@@ -70,7 +62,7 @@ class SqlOutbox:
                                    messages: list[OutboundMessage]) -> None:
         if not items:
             return
-        ticket_rows, decision_rows = _rows(self.engine, items)
+        ticket_rows, decision_rows = [ticket_row(t) for t, _ in items], [decision_row(d) for _, d in items]
         with self.engine.begin() as conn:
             conn.execute(_ticket_insert(self.engine), ticket_rows)
             conn.execute(insert(decisions), decision_rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Engine, Select, Table, bindparam, create_engine, event, func, insert, select, update
@@ -13,6 +14,7 @@ from ticket_router.store import schema
 from ticket_router.store.apikeys import SqlApiKeys
 from ticket_router.store.base import DecisionRow, PastTicket
 from ticket_router.store.outbox import SqlOutbox
+from ticket_router.store.rows import dialect_insert
 from ticket_router.store.schema import customers, decisions, feedback, outages, tickets
 
 
@@ -37,19 +39,10 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
-def _dialect_insert(engine: Engine, table: Table):  # type: ignore[no-untyped-def]
-    """INSERT with ON CONFLICT support, which SQLite and PostgreSQL both have under the same API."""
-    if engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(table)
-
-
 def _upsert(engine: Engine, table: Table, rows: list[dict], key: str) -> int:  # type: ignore[type-arg]
     if not rows:
         return 0
-    statement = _dialect_insert(engine, table)
+    statement = dialect_insert(engine, table)
     statement = statement.on_conflict_do_update(
         index_elements=[key], set_={c: statement.excluded[c] for c in rows[0] if c != key}
     )
@@ -58,10 +51,11 @@ def _upsert(engine: Engine, table: Table, rows: list[dict], key: str) -> int:  #
     return len(rows)
 
 
+@cache
 def _history_query() -> Select:  # type: ignore[type-arg]
     """Each customer's `limit` newest tickets since `since` (a window function: a customer with thousands of tickets
-    costs no more to read than one with twenty), joined to their decisions, newest decision first. Built once:
-    constructing a statement costs SQLAlchemy more than SQLite takes to run it."""
+    costs no more to read than one with twenty), joined to their decisions, newest decision first. Built once, on
+    first use: constructing a statement costs SQLAlchemy more than SQLite takes to run it."""
     newest = func.row_number().over(partition_by=tickets.c.customer_id,
                                      order_by=(tickets.c.created_at.desc(), tickets.c.ticket_id))
     recent = (
@@ -78,9 +72,6 @@ def _history_query() -> Select:  # type: ignore[type-arg]
         .where(recent.c.rank <= bindparam("limit"))
         .order_by(recent.c.customer_id, recent.c.created_at.desc(), recent.c.ticket_id, decisions.c.decided_at.desc())
     )
-
-
-_HISTORY = _history_query()
 
 
 class SqlStore(SqlOutbox, SqlApiKeys):
@@ -160,7 +151,7 @@ class SqlStore(SqlOutbox, SqlApiKeys):
             return {}
         found: dict[str, dict[str, PastTicket]] = {}
         with self.engine.connect() as conn:
-            rows = conn.execute(_HISTORY, {"ids": sorted(set(customer_ids)), "since": since, "limit": limit})
+            rows = conn.execute(_history_query(), {"ids": sorted(set(customer_ids)), "since": since, "limit": limit})
             for row in rows.mappings():
                 latest = found.setdefault(row["customer_id"], {})
                 if row["ticket_id"] not in latest:
@@ -170,14 +161,7 @@ class SqlStore(SqlOutbox, SqlApiKeys):
         return {customer: list(items.values()) for customer, items in found.items()}
 
     def save_decisions(self, items: list[tuple[Ticket, Decision]]) -> None:
-        if not items:
-            return
-        ticket_rows = [t.model_dump(include={"ticket_id", "customer_id", "subject", "description",
-                                             "created_at", "channel"}) for t, _ in items]
-        decision_rows = [_decision_row(d) for _, d in items]
-        with self.engine.begin() as conn:
-            conn.execute(_dialect_insert(self.engine, tickets).on_conflict_do_nothing(), ticket_rows)
-            conn.execute(insert(decisions), decision_rows)
+        self.save_decisions_with_outbox(items, [])
 
     def get_decision(self, ticket_id: str) -> Decision | None:
         query = (
@@ -228,23 +212,3 @@ class SqlStore(SqlOutbox, SqlApiKeys):
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-def _decision_row(decision: Decision) -> dict:  # type: ignore[type-arg]
-    return {
-        "decision_id": decision.decision_id,
-        "ticket_id": decision.ticket_id,
-        "customer_id": decision.customer_id,
-        "decided_at": decision.decided_at,
-        "team": decision.team.value,
-        "category": decision.category.value,
-        "priority": decision.priority.value,
-        "confidence": decision.confidence,
-        "needs_review": decision.needs_review,
-        "engine": decision.engine,
-        "model_name": decision.model.name,
-        "model_version": decision.model.version,
-        "processing_ms": decision.processing_ms,
-        "payload": decision.model_dump_json(),
-    }
-

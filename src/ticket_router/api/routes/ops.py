@@ -28,7 +28,7 @@ def readyz(services: ServicesDep, response: Response) -> HealthPublic:
     checks = {}
     try:
         checks["database"] = "ok" if services.store.ping() else "unavailable"
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:  # noqa: BLE001 - a probe reports the failure (503), it does not raise it
         checks["database"] = f"unavailable ({type(error).__name__})"
     classifier = services.router.classifier
     checks["model"] = "unavailable" if isinstance(classifier, UnavailableClassifier) else (
@@ -48,13 +48,13 @@ def metrics(services: ServicesDep) -> Response:
 
 
 @stats_router.get("/stats", response_model=StatsPublic)
-def read_stats(tickets: TicketsDep, services: ServicesDep,
+def read_stats(tickets: TicketsDep,
                since: Annotated[str | None, Query(description="ISO 8601 date-time; default: all time",
                                                   json_schema_extra={"format": "date-time"})] = None,
                ) -> StatsPublic:
     """Counts, distributions, confidence, latency, review rate and accuracy against feedback, per day; and the
     outbox (pending, delivered, dead letters)."""
     stats, counts = tickets.stats(parse_datetime(since, "since") if since is not None else None)
-    outbox = OutboxStatsPublic(enabled=services.worker is not None or tickets.outbox_enabled,
+    outbox = OutboxStatsPublic(enabled=tickets.outbox_enabled,
                                pending=counts.pending, delivered=counts.delivered, dead_letters=counts.dead)
     return StatsPublic(**stats.model_dump(), outbox=outbox)
