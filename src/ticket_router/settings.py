@@ -87,6 +87,17 @@ class Settings(BaseSettings):
             return f"sqlite:///{self.db.expanduser()}", False
         return f"sqlite:///{default_data_dir() / 'ticket-router.db'}", True
 
+    def database_label(self) -> str:
+        """The database URL for people to read: any password hidden."""
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        url, _ = self.database()
+        try:
+            return make_url(url).render_as_string(hide_password=True)
+        except ArgumentError:  # not a URL SQLAlchemy can parse: keep only what follows any credentials
+            return url.rsplit("@", 1)[-1]
+
 
 PLACEHOLDERS = frozenset({"changeme", "change-me", "change_me", "secret", "password", "token", "apikey", "api-key",
                           "placeholder", "todo", "example", "test", "none", "null", "default", "your-api-key",

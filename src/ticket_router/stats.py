@@ -116,9 +116,14 @@ def confusion(decisions: Sequence[Routed], feedback: Sequence[Feedback]) -> dict
                         for d in latest_per_ticket(decisions) if d.ticket_id in truth))
 
 
+def unjudged(decisions: Sequence[D], feedback: Sequence[Feedback]) -> list[D]:
+    """The latest decision of every ticket that no agent has given feedback on yet."""
+    judged = {item.ticket_id for item in feedback}
+    return [d for d in latest_per_ticket(decisions) if d.ticket_id not in judged]
+
+
 def review_queue(decisions: Sequence[D], feedback: Sequence[Feedback]) -> list[D]:
     """Tickets whose latest decision needs review and that no agent has judged yet: highest priority first, then
     the oldest decision first."""
-    judged = {item.ticket_id for item in feedback}
-    waiting = [d for d in latest_per_ticket(decisions) if d.needs_review and d.ticket_id not in judged]
+    waiting = [d for d in unjudged(decisions, feedback) if d.needs_review]
     return sorted(waiting, key=lambda d: (d.priority.level, d.decided_at, d.ticket_id))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from ticket_router.dashboard.impact import affected_tickets, open_decisions
+from ticket_router.dashboard.impact import affected_tickets
 from ticket_router.domain import (Category, Customer, Decision, Feedback, ModelInfo, Outage, Priority, Service,
                                   Severity, Team)
+from ticket_router.stats import unjudged
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 OUTAGE = Outage(outage_id="OUT-1", service=Service.INTERNET, region="North", severity=Severity.MAJOR,
@@ -59,5 +60,5 @@ def test_a_resolved_outage_affects_nothing() -> None:
 def test_open_means_latest_decision_and_no_feedback_yet() -> None:
     decisions = [_decision("judged", "C-N"), _decision("rerouted", "C-N", hours_ago=3),
                  _decision("rerouted", "C-N", Category.TECHNICAL_PROBLEM, hours_ago=1)]
-    open_now = open_decisions(decisions, [Feedback(ticket_id="judged", team=Team.NETWORK_OPERATIONS)])
+    open_now = unjudged(decisions, [Feedback(ticket_id="judged", team=Team.NETWORK_OPERATIONS)])
     assert [(d.ticket_id, d.category) for d in open_now] == [("rerouted", Category.TECHNICAL_PROBLEM)]

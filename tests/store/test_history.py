@@ -30,3 +30,14 @@ def test_each_customer_gets_their_newest_tickets_with_the_latest_decision(servic
     assert found["C-A"][0].team == Team.NETWORK_OPERATIONS  # the reroute, not the first decision
     assert [p.ticket_id for p in found["C-B"]] == ["B00"]
     assert service_store.customer_history("C-A", since=NOW - timedelta(hours=2.5)) == found["C-A"][:3]
+
+
+def test_decisions_between_two_times_newest_first(service_store):
+    items = [(Ticket(ticket_id=f"T{n}", description="bill", created_at=NOW),
+              decision(f"T{n}").model_copy(update={"decided_at": NOW - timedelta(days=n)})) for n in range(6)]
+    service_store.save_decisions(items)
+    since, until = NOW - timedelta(days=4), NOW - timedelta(days=1)
+    rows = service_store.list_decision_rows(since=since, until=until)
+    assert [r.ticket_id for r in rows] == ["T2", "T3", "T4"]  # T1 is decided exactly at `until`: excluded
+    assert [d.ticket_id for d in service_store.list_decisions(since=since, until=until, limit=2)] == ["T2", "T3"]
+    assert len(service_store.list_decision_rows()) == 6

@@ -53,8 +53,7 @@ def dashboard(
     if db is not None:
         env["TICKET_ROUTER_DB"] = str(db.expanduser().resolve())
         env.pop("TICKET_ROUTER_DATABASE_URL", None)
-    url, _ = settings.database()
-    stderr().print(f"dashboard on http://{host}:{port}  (database: {url.split('@')[-1]}; Ctrl-C stops it)",
+    stderr().print(f"dashboard on http://{host}:{port}  (database: {settings.database_label()}; Ctrl-C stops it)",
                    markup=False, highlight=False)
     command = streamlit_command(port, host)
     # Become the Streamlit server rather than wait on it as a child, so a signal to this process (Ctrl-C, a

@@ -13,7 +13,6 @@ from typing import Annotated, TextIO
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy.engine import make_url
 
 from ticket_router.bootstrap import build_router, open_configured_store
 from ticket_router.cli.common import DbOption, fail, read_input, settings_with, stderr
@@ -70,10 +69,8 @@ def _open_store(settings: Settings) -> tuple[Store, bool]:
     try:
         return open_configured_store(settings), True
     except Exception as error:  # noqa: BLE001 - any failure to open the database degrades, never crashes
-        url, _ = settings.database()
-        where = make_url(url).render_as_string(hide_password=True)
-        stderr().print(f"warning: cannot open the database {where} ({type(error).__name__}); routing without "
-                       "customer, outage and history data, flagged for review; decisions are not saved",
+        stderr().print(f"warning: cannot open the database {settings.database_label()} ({type(error).__name__}); "
+                       "routing without customer, outage and history data, flagged for review; decisions are not saved",
                        markup=False, highlight=False, soft_wrap=True)
         return UnavailableStore(error), False  # type: ignore[return-value]
 

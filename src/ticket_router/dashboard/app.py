@@ -57,7 +57,7 @@ def sidebar(current: Settings) -> bool:
     """Configuration for this browser session. Returns False when the database cannot be opened."""
     with st.sidebar:
         st.markdown("**Database**")
-        st.code(services.database_label(current), language=None, wrap_lines=True)
+        st.code(current.database_label(), language=None, wrap_lines=True)
         try:
             services.open_store_for(current)
         except Exception as error:  # noqa: BLE001 - a down database is a message, not a crash

@@ -12,9 +12,10 @@ import streamlit as st
 from pydantic import ValidationError
 
 from ticket_router.dashboard import services, theme
-from ticket_router.dashboard.impact import affected_tickets, open_decisions
+from ticket_router.dashboard.impact import affected_tickets
 from ticket_router.domain import Customer, Decision, Outage, Service, Severity, utcnow
 from ticket_router.ingest import describe_validation_error, read_customers, read_outages, split
+from ticket_router.stats import unjudged
 
 FLASH_KEY = "co.flash"
 OPEN_TICKET_DAYS = 7
@@ -85,7 +86,7 @@ def _affected(ctx: services.Context, outages: list[Outage], now: datetime) -> li
     """The open tickets each outage affects; the customers and the open tickets are gathered once for them all."""
     customers = {c.customer_id: c for c in services.customers(ctx)}
     recent = services.decisions(ctx, services.since_days(OPEN_TICKET_DAYS))
-    open_now = open_decisions(recent, services.feedback(ctx))
+    open_now = unjudged(recent, services.feedback(ctx))
     return [affected_tickets(outage, open_now, customers, now) for outage in outages]
 
 

@@ -5,16 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from ticket_router.domain import Customer, Decision, Feedback, Outage, Service
+from ticket_router.domain import Customer, Decision, Outage, Service
 from ticket_router.policy import SERVICE_CATEGORIES
-from ticket_router.stats import latest_per_ticket
 from ticket_router.tools.service_status import matching_outages
-
-
-def open_decisions(decisions: Sequence[Decision], feedback: Sequence[Feedback]) -> list[Decision]:
-    """The latest decision of every ticket that no agent has given feedback on yet."""
-    judged = {item.ticket_id for item in feedback}
-    return [d for d in latest_per_ticket(decisions) if d.ticket_id not in judged]
 
 
 def affected_tickets(outage: Outage, decisions: Sequence[Decision], customers: Mapping[str, Customer],

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import streamlit as st
-from sqlalchemy.engine import make_url
 
 from ticket_router.bootstrap import load_configured_classifier, open_configured_store, policy_for
 from ticket_router.domain import Customer, Decision, Feedback, Outage, utcnow
@@ -94,15 +93,6 @@ def available_engines() -> list[str]:
     return list(ENGINES)
 
 
-def database_label(current: Settings) -> str:
-    """The database URL with any password hidden."""
-    url, _ = current.database()
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - a label must never break the page
-        return url.split("@")[-1]
-
-
 # cached reads ------------------------------------------------------------------------------------------------
 def since_days(days: int | None, now: datetime | None = None) -> datetime | None:
     """The start of a period of `days` ending now, floored to the minute so repeated runs share a cache entry."""
@@ -124,13 +114,14 @@ def _decisions(url: str, since_key: str, _store: Store, _since: datetime | None)
 def rows(ctx: Context, since: datetime | None, until: datetime | None = None) -> list[DecisionRow]:
     """Decisions without their payloads (decided from `since` up to, not including, `until`): what statistics and
     the review queue scan."""
-    found = _rows(ctx.url, since.isoformat() if since else "", ctx.store, since)
-    return found if until is None else [row for row in found if row.decided_at < until]
+    return _rows(ctx.url, since.isoformat() if since else "", until.isoformat() if until else "", ctx.store, since,
+                 until)
 
 
 @st.cache_resource(ttl=READ_TTL_S, show_spinner=False, max_entries=16)
-def _rows(url: str, since_key: str, _store: Store, _since: datetime | None) -> list[DecisionRow]:
-    return _store.list_decision_rows(since=_since, limit=DECISION_LIMIT)
+def _rows(url: str, since_key: str, until_key: str, _store: Store, _since: datetime | None,
+          _until: datetime | None) -> list[DecisionRow]:
+    return _store.list_decision_rows(since=_since, limit=DECISION_LIMIT, until=_until)
 
 
 def feedback(ctx: Context) -> list[Feedback]:

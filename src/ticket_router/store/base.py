@@ -91,9 +91,13 @@ class Store(Protocol):
 
     def get_ticket(self, ticket_id: str) -> Ticket | None: ...
 
-    def list_decisions(self, since: datetime | None = None, limit: int = 10000) -> list[Decision]: ...
+    def list_decisions(self, since: datetime | None = None, limit: int = 10000,
+                       until: datetime | None = None) -> list[Decision]:
+        """Decisions made from `since` up to (not including) `until`, newest first, at most `limit`."""
+        ...
 
-    def list_decision_rows(self, since: datetime | None = None, limit: int = 10000) -> list[DecisionRow]:
+    def list_decision_rows(self, since: datetime | None = None, limit: int = 10000,
+                           until: datetime | None = None) -> list[DecisionRow]:
         """`list_decisions` without the payloads (newest first): for statistics over many decisions."""
         ...
 

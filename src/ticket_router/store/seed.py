@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from importlib import resources
 
 from ticket_router.domain import IMPORTED_ENGINE, Category, Decision, ModelInfo, Priority, Team, Ticket
-from ticket_router.ingest import Accepted, read_customers, read_outages
+from ticket_router.ingest import read_customers, read_outages, split
 from ticket_router.store.base import Store
 
 
@@ -18,8 +18,8 @@ def _demo_bytes(name: str) -> bytes:
 
 def seed_demo(store: Store, now: datetime) -> None:
     """Load the bundled demo data. History dates are relative to `now` so repeat contact shows up."""
-    store.upsert_customers([r.record for r in read_customers(_demo_bytes("customers.csv")) if isinstance(r, Accepted)])
-    store.upsert_outages([r.record for r in read_outages(_demo_bytes("outages.csv")) if isinstance(r, Accepted)])
+    store.upsert_customers(split(read_customers(_demo_bytes("customers.csv")))[0])
+    store.upsert_outages(split(read_outages(_demo_bytes("outages.csv")))[0])
     items = []
     for line in _demo_bytes("history.jsonl").decode("utf-8").splitlines():
         row = json.loads(line)

@@ -74,6 +74,15 @@ def _history_query() -> Select:  # type: ignore[type-arg]
     )
 
 
+def _decided_between(query: Select, since: datetime | None, until: datetime | None) -> Select:  # type: ignore[type-arg]
+    """Decisions made from `since` up to (not including) `until`, newest first."""
+    if since is not None:
+        query = query.where(decisions.c.decided_at >= since)
+    if until is not None:
+        query = query.where(decisions.c.decided_at < until)
+    return query.order_by(decisions.c.decided_at.desc())
+
+
 class SqlStore(SqlOutbox, SqlApiKeys):
     """Implements `Store` (and `ServiceStore`: the outbox and API keys live in their own modules).
     Migrations run when the store is opened."""
@@ -179,18 +188,16 @@ class SqlStore(SqlOutbox, SqlApiKeys):
             row = conn.execute(select(tickets).where(tickets.c.ticket_id == ticket_id)).mappings().first()
         return Ticket.model_validate(dict(row)) if row else None
 
-    def list_decisions(self, since: datetime | None = None, limit: int = 10000) -> list[Decision]:
-        query = select(decisions.c.payload).order_by(decisions.c.decided_at.desc()).limit(limit)
-        if since is not None:
-            query = query.where(decisions.c.decided_at >= since)
+    def list_decisions(self, since: datetime | None = None, limit: int = 10000,
+                       until: datetime | None = None) -> list[Decision]:
+        query = _decided_between(select(decisions.c.payload), since, until).limit(limit)
         with self.engine.connect() as conn:
             return [Decision.model_validate_json(p) for p in conn.execute(query).scalars()]
 
-    def list_decision_rows(self, since: datetime | None = None, limit: int = 10000) -> list[DecisionRow]:
+    def list_decision_rows(self, since: datetime | None = None, limit: int = 10000,
+                           until: datetime | None = None) -> list[DecisionRow]:
         columns = [decisions.c[name] for name in DecisionRow.model_fields]
-        query = select(*columns).order_by(decisions.c.decided_at.desc()).limit(limit)
-        if since is not None:
-            query = query.where(decisions.c.decided_at >= since)
+        query = _decided_between(select(*columns), since, until).limit(limit)
         with self.engine.connect() as conn:
             return [DecisionRow.model_validate(dict(row)) for row in conn.execute(query).mappings()]
 
