@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 
 from ticket_router.aws import contract
 from ticket_router.settings import PREFIX, Settings

@@ -8,69 +8,31 @@ A published name never changes meaning; add new names rather than renaming.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+
+from ticket_router.store.dynamodb_tables import (  # noqa: F401 - re-exported for the CDK app
+    API_KEYS,
+    CUSTOMERS,
+    DEAD_LETTERS,
+    DECISIONS,
+    FEEDBACK,
+    OUTAGES,
+    OUTBOX,
+    TICKETS,
+    Index,
+    Key,
+    Table,
+)
+from ticket_router.store.dynamodb_tables import STORE_TABLES as _STORE_TABLES
 
 # The custom EventBridge bus ---------------------------------------------------------------------------------------
 EVENT_SOURCE = "ticket-router"
 TICKET_RECEIVED = "TicketReceived"  # detail: {"ticket_id": str, "engine": str | None}
 TICKET_ROUTED = "TicketRouted"  # detail: {"ticket_id": str, "decision_id": str, "message": {…the delivery body…}}
-# No customer text travels on the bus: TicketReceived names the stored ticket; TicketRouted carries the ticketing
-# system's message body (outbox/message.py), so the update function needs no table access.
+# TicketReceived only names the stored ticket (no customer text on the bus). TicketRouted carries the body the
+# ticketing system gets (outbox/message.py: team, priority, reasoning…), so the update function needs no table.
 
-AttributeType = Literal["S", "N"]
-
-
-@dataclass(frozen=True)
-class Key:
-    name: str
-    type: AttributeType = "S"
-
-
-@dataclass(frozen=True)
-class Index:
-    """A global secondary index; projection ALL (the store reads whole items through every index)."""
-
-    name: str
-    partition: Key
-    sort: Key | None = None
-
-
-@dataclass(frozen=True)
-class Table:
-    suffix: str
-    partition: Key
-    sort: Key | None = None
-    indexes: tuple[Index, ...] = ()
-    ttl_attribute: str | None = None
-
-    def name(self, prefix: str) -> str:
-        """The table's name in a deployment whose tables all start with `prefix` (e.g. `ticket-router-dev`)."""
-        return f"{prefix}-{self.suffix}"
-
-
-# Times are stored as ISO 8601 strings in UTC with microseconds (`2026-11-25T12:00:00.000000+00:00`): fixed width,
-# so string order is time order in sort keys.
-TICKETS = Table(
-    "tickets", Key("ticket_id"),
-    # a customer's newest tickets (the history tool); tickets without a customer are not in the index
-    indexes=(Index("by_customer", Key("customer_id"), Key("created_at")),),
-)
-DECISIONS = Table(
-    "decisions", Key("decision_id"),
-    indexes=(
-        Index("by_ticket", Key("ticket_id"), Key("decided_at")),  # a ticket's decisions, newest first
-        Index("by_day", Key("decided_day"), Key("decided_at")),  # decisions of a UTC day (YYYY-MM-DD), in time order
-    ),
-)
-CUSTOMERS = Table("customers", Key("customer_id"))
-OUTAGES = Table(
-    "outages", Key("outage_id"),
-    indexes=(Index("by_region_service", Key("region_key"), Key("service")),),  # region_key: the region, casefolded
-)
-FEEDBACK = Table("feedback", Key("ticket_id"), Key("feedback_key"))  # feedback_key: created_at#sequence
-API_KEYS = Table("api-keys", Key("key_id"), indexes=(Index("by_hash", Key("key_hash")),))
-
-STORE_TABLES: tuple[Table, ...] = (TICKETS, DECISIONS, CUSTOMERS, OUTAGES, FEEDBACK, API_KEYS)
+# The store's tables (defined beside the store, which reads them): names, keys, attribute types and indexes.
+STORE_TABLES: tuple[Table, ...] = _STORE_TABLES
 
 # Powertools' idempotency records (its DynamoDBPersistenceLayer defaults): the update function delivers a decision
 # once even when SQS hands its message over twice. Items expire through the TTL attribute.
