@@ -21,6 +21,8 @@ from ticket_router.aws import contract, runtime
 from ticket_router.store.dynamodb import DynamoStore
 from ticket_router.store.dynamodb_tables import create_table_request
 
+TEXTS = ["No internet since 6am, the whole street is down", "I was charged twice on my last invoice, refund please",
+         "Cannot log in to my account, password reset email never arrives", "My phone keeps dropping calls after the update"]
 REGION = "us-east-1"
 TOKEN = "ticketing-token-0123456789"
 SECRET = "ticket-router-test-ticketing-token"
@@ -146,3 +148,33 @@ def aws_stack(ticketing_url: str, **extra_env: str) -> Iterator[Stack]:
             yield Stack(store, sqs, events, route, update, bus)
         finally:
             runtime.reset()
+
+
+@dataclass
+class ChainRun:
+    posted: int
+    accepted: int
+    seconds: float
+    decisions: list[Any]
+
+
+def run_tickets(stack: Stack, count: int, every: int = 10) -> ChainRun:
+    """`count` tickets through ingest, route and update, the queues drained every `every` tickets (as Lambda
+    would poll them); each tenth ticket is posted twice, as a client retrying would."""
+    import time
+
+    from ticket_router.aws import ingest, route, update
+
+    started = time.perf_counter()
+    posted = accepted = 0
+    for n in range(count):
+        ticket = {"ticket_id": f"K-{n:05d}", "description": TEXTS[n % len(TEXTS)], "customer_id": f"C-{n % 37}"}
+        for copy in range(2 if n % 10 == 0 else 1):
+            answer = ingest.handler(api_event("POST", "/tickets", ticket), LambdaContext())
+            posted += 1
+            accepted += copy == 0 and answer["statusCode"] == 202
+        if n % every == every - 1 or n == count - 1:
+            stack.drain(stack.route, route.handler)
+            stack.drain(stack.update, update.handler)
+    seconds = time.perf_counter() - started
+    return ChainRun(posted, accepted, seconds, stack.store.list_decisions(limit=10 * count))
