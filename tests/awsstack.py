@@ -98,6 +98,14 @@ def api_event(method: str, path: str, body: Any = None, raw: str | None = None) 
             "body": raw if raw is not None else (json.dumps(body) if body is not None else None)}
 
 
+def post(ticket: object, raw: str | None = None) -> dict[str, Any]:
+    """POST /tickets through the ingestion function; the answer, with its body parsed under "json"."""
+    from ticket_router.aws import ingest
+
+    answer = ingest.handler(api_event("POST", "/tickets", ticket, raw=raw), LambdaContext())
+    return answer | {"json": json.loads(answer["body"])}
+
+
 def _queue(sqs: Any, name: str, max_receives: int) -> Queue:
     dlq_url = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
