@@ -22,7 +22,8 @@ from ticket_router.store.dynamodb import DynamoStore
 from ticket_router.store.dynamodb_tables import create_table_request
 
 TEXTS = ["No internet since 6am, the whole street is down", "I was charged twice on my last invoice, refund please",
-         "Cannot log in to my account, password reset email never arrives", "My phone keeps dropping calls after the update"]
+         "Cannot log in to my account, password reset email never arrives",
+         "My phone keeps dropping calls after the update"]
 REGION = "us-east-1"
 TOKEN = "ticketing-token-0123456789"
 SECRET = "ticket-router-test-ticketing-token"
