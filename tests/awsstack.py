@@ -129,7 +129,7 @@ def environment(prefix: str, bus: str, ticketing_url: str, **extra: str) -> dict
             "POWERTOOLS_METRICS_NAMESPACE": contract.METRICS_NAMESPACE,
             contract.DATABASE_URL: f"dynamodb://{prefix}?region={REGION}", contract.EVENT_BUS: bus,
             contract.IDEMPOTENCY_TABLE: contract.IDEMPOTENCY.name(prefix), contract.TICKETING_URL: ticketing_url,
-            contract.TICKETING_TOKEN_SECRET: SECRET, contract.TICKETING_TIMEOUT: "2", **extra}
+            contract.TICKETING_TOKEN_SECRET: SECRET, contract.TICKETING_TIMEOUT: "2", contract.LOG_LEVEL: "INFO", **extra}
 
 
 @contextmanager
