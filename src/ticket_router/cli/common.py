@@ -7,6 +7,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ticket_router.settings import Settings, get_settings
 
@@ -28,7 +29,8 @@ def settings_with(db: Path | None = None, **overrides: object) -> Settings:
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    stderr().print(f"[red]error:[/red] {message}", markup=True, highlight=False, soft_wrap=True)
+    # The message is plain text: escaped, so an install hint's `[dashboard]` is not taken for markup and dropped.
+    stderr().print(f"[red]error:[/red] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
