@@ -28,6 +28,11 @@ def settings_with(db: Path | None = None, **overrides: object) -> Settings:
     return settings.model_copy(update=update) if update else settings
 
 
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """`1 outage`, `2 outages`."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     # The message is plain text: escaped, so an install hint's `[dashboard]` is not taken for markup and dropped.
     stderr().print(f"[red]error:[/red] {escape(message)}", markup=True, highlight=False, soft_wrap=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
-import tempfile
 import time
 from contextlib import ExitStack
 from datetime import datetime, timezone
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ticket_router.bootstrap import build_router, open_configured_store
@@ -20,7 +21,7 @@ from ticket_router.cli.render import decision_panel, print_summary
 from ticket_router.domain import Decision, Ticket, utcnow
 from ticket_router.ingest import InputError, detect_format, read_tickets, split
 from ticket_router.router import Router
-from ticket_router.settings import Settings
+from ticket_router.settings import Settings, default_data_dir
 from ticket_router.store import Store
 from ticket_router.store.seed import seed_demo
 from ticket_router.store.unavailable import UnavailableStore
@@ -135,19 +136,37 @@ def demo() -> None:
     shift = utcnow() - DEMO_REFERENCE
     tickets = [ticket.model_copy(update={"created_at": ticket.created_at + shift})
                for ticket in split(read_tickets(samples, "jsonl"))[0]]
-    with tempfile.TemporaryDirectory(prefix="ticket-router-demo-") as folder:
-        settings = settings_with(db=Path(folder) / "demo.db")
-        store = open_configured_store(settings)
-        try:
-            seed_demo(store, utcnow())
-            router = build_router(settings, store)
-            started = time.perf_counter()
-            decisions = router.route_many(tickets)
-            seconds = time.perf_counter() - started
-        finally:
-            store.close()
+    # Kept after the demo (replaced by the next one), so the dashboard and `route` can be tried on it.
+    path = default_data_dir() / "demo.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    settings = settings_with(db=path)
+    store = open_configured_store(settings)
+    try:
+        seed_demo(store, utcnow())
+        router = build_router(settings, store)
+        started = time.perf_counter()
+        decisions = router.route_many(tickets)
+        seconds = time.perf_counter() - started
+    finally:
+        store.close()
     for ticket, decision in zip(tickets, decisions):
         console.print(decision_panel(decision, title=f"{ticket.ticket_id} · {ticket.subject or ticket.description[:60]}"))
     print_summary(console, decisions, 0, seconds)
     console.print("[dim]Demo data: 8 customers, 3 active outages (North internet, East mobile, South TV), "
-                  "a few past tickets; a fresh temporary database each run.[/dim]")
+                  "a few past tickets; a fresh demo database each run.[/dim]")
+    console.print(next_steps(path), soft_wrap=True, highlight=False)
+
+
+def next_steps(path: Path) -> str:
+    """Where the demo left its database, and what to try next."""
+    db = escape(shlex.quote(str(path)))
+    return (f"\n[bold]The demo database is {escape(str(path))}[/bold] (replaced by the next demo).\n"
+            "Try next:\n"
+            f"  ticket-router dashboard --db {db}    # browse these decisions (pip install "
+            f"'ticket-router\\[dashboard]')\n"
+            f"  ticket-router serve --db {db}        # the HTTP API (pip install 'ticket-router\\[service]'; "
+            f"a key: ticket-router keys create --db {db})\n"
+            f"  ticket-router route my-tickets.jsonl --db {db}   # your own file: .jsonl, .json or .csv\n"
+            f"  ticket-router route --text \"No internet since 6am\" --customer C-1001 --db {db}")
