@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ticket_router.bootstrap import build_router, open_configured_store
-from ticket_router.cli.common import DbOption, fail, read_input, settings_with, stderr
+from ticket_router.cli.common import DbOption, counted, fail, read_input, settings_with, stderr
 from ticket_router.cli.render import decision_panel, print_summary
 from ticket_router.domain import Decision, Ticket, utcnow
 from ticket_router.ingest import InputError, detect_format, read_tickets, split
@@ -39,8 +39,13 @@ def route(
     db: DbOption = None,
     engine: Annotated[str | None, typer.Option(
         "--engine", help="local, agent (LLM) or cascade (default: $TICKET_ROUTER_ENGINE, else local).")] = None,
+    reroute: Annotated[bool, typer.Option(
+        "--reroute", help="Route again the ticket ids the database already has, replacing their stored text.")] = False,
 ) -> None:
-    """Route tickets from a file (batch) or one ticket given with --text."""
+    """Route tickets from a file (batch) or one ticket given with --text.
+
+    A ticket id the database already has keeps its stored ticket and decision, which is written out again (as
+    the API does); with --reroute it is routed again and the stored ticket takes the new text."""
     if (input is None) == (text is None):
         fail("give either INPUT (a file or -) or --text")
     settings = settings_with(db)
@@ -58,7 +63,8 @@ def route(
             fail(str(error))
         data = read_input(input)  # type: ignore[arg-type]
         sink = stack.enter_context(out.open("w", encoding="utf-8")) if out else sys.stdout
-        rejected = route_stream(router, read_tickets(data, fmt), sink, show_progress=True, save=save)
+        rejected = route_stream(router, read_tickets(data, fmt), sink, show_progress=True, save=save,
+                                store=store if save and not reroute else None)
     if rejected:
         raise typer.Exit(1)
 
@@ -101,26 +107,57 @@ def _route_one(router: Router, text: str, subject: str, customer: str | None, as
         Console().print(decision_panel(decision))
 
 
-def route_stream(router: Router, records, sink: TextIO, show_progress: bool, save: bool = True) -> int:  # type: ignore[no-untyped-def]
+def route_stream(router: Router, records, sink: TextIO, show_progress: bool, save: bool = True,  # type: ignore[no-untyped-def]
+                 store: Store | None = None) -> int:
     """Route every accepted record in chunks, write decisions in input order, report rejections; returns the
-    number of rejected records."""
+    number of rejected records. With `store`, a ticket id it already has (or that came earlier in this input) is
+    not routed again: its stored decision is written out, so a decision never attaches to text it was not made
+    from."""
     console = stderr()
     tickets, rejected = split(records)
     for item in rejected:
         console.print(str(item), markup=False, highlight=False)
     decisions: list[Decision] = []
+    known: dict[str, Decision] = {}  # with a store: the decision of every id seen so far
+    repeated = 0
     started = time.perf_counter()
     with Progress(TextColumn("routing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True, disable=not show_progress or len(tickets) < 2) as progress:
         task = progress.add_task("route", total=len(tickets))
         for start in range(0, len(tickets), CHUNK):
-            chunk = router.route_many(tickets[start:start + CHUNK], save=save)
-            sink.writelines(d.model_dump_json() + "\n" for d in chunk)
-            decisions.extend(chunk)
+            chunk = tickets[start:start + CHUNK]
+            if store is None:
+                out = router.route_many(chunk, save=save)
+            else:
+                out, repeats = _route_new(router, store, chunk, known)
+                repeated += repeats
+            sink.writelines(d.model_dump_json() + "\n" for d in out)
+            decisions.extend(out)
             progress.advance(task, len(chunk))
     sink.flush()
     print_summary(console, decisions, len(rejected), time.perf_counter() - started)
+    if repeated:
+        console.print(f"{counted(repeated, 'ticket')} had an id routed before: the stored decision was written out "
+                      "(--reroute routes them again with the new text)", markup=False, highlight=False)
     return len(rejected)
+
+
+def _route_new(router: Router, store: Store, chunk: list[Ticket],
+               known: dict[str, Decision]) -> tuple[list[Decision], int]:
+    """The chunk's decisions: new ids routed (and saved), each id seen before (in the store or earlier in the
+    input, `known`, updated here) given its decision; and how many were seen before."""
+    for ticket in chunk:
+        if ticket.ticket_id not in known and (stored := store.get_decision(ticket.ticket_id)) is not None:
+            known[ticket.ticket_id] = stored
+    fresh: dict[str, Ticket] = {}
+    for ticket in chunk:
+        if ticket.ticket_id not in known:
+            fresh.setdefault(ticket.ticket_id, ticket)  # an id twice in one chunk: its first copy decides
+    made = {d.ticket_id: d for d in router.route_many(list(fresh.values()), save=True)} if fresh else {}
+    out = [known.get(t.ticket_id) or made[t.ticket_id] for t in chunk]
+    repeated = len(chunk) - len(made)
+    known.update(made)
+    return out, repeated
 
 
 DEMO_REFERENCE = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)

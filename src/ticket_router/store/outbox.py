@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from ticket_router.domain import Decision, Ticket
-from ticket_router.store.rows import decision_row, dialect_insert, ticket_row
+from ticket_router.store.rows import TICKET_COLUMNS, decision_row, dialect_insert, ticket_row
 from ticket_router.store.schema import dead_letters, decisions, outbox, tickets
 from ticket_router.store.service import DeadLetter, NewItem, OutboundMessage, OutboxCounts, PendingMessage
 
@@ -27,6 +27,15 @@ def _message_row(message: OutboundMessage) -> dict[str, Any]:
 
 def _ticket_insert(engine: Engine):  # type: ignore[no-untyped-def]
     return dialect_insert(engine, tickets).on_conflict_do_nothing(index_elements=["ticket_id"])
+
+
+def _ticket_upsert(engine: Engine):  # type: ignore[no-untyped-def]
+    # A decision is stored with the ticket text it was made from: a ticket routed again with new text (the CLI's
+    # --reroute) takes that text, so no decision attaches to text it never saw.
+    statement = dialect_insert(engine, tickets)
+    return statement.on_conflict_do_update(
+        index_elements=["ticket_id"],
+        set_={c: statement.excluded[c] for c in TICKET_COLUMNS if c != "ticket_id"})
 
 
 def _new_ticket_insert(engine: Engine):  # type: ignore[no-untyped-def]
@@ -64,7 +73,7 @@ class SqlOutbox:
             return
         ticket_rows, decision_rows = [ticket_row(t) for t, _ in items], [decision_row(d) for _, d in items]
         with self.engine.begin() as conn:
-            conn.execute(_ticket_insert(self.engine), ticket_rows)
+            conn.execute(_ticket_upsert(self.engine), ticket_rows)
             conn.execute(insert(decisions), decision_rows)
             if messages:
                 conn.execute(insert(outbox), [_message_row(m) for m in messages])

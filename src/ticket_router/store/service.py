@@ -78,8 +78,8 @@ class ServiceStore(Store, Protocol):
 
     def save_decisions_with_outbox(self, items: list[tuple[Ticket, Decision]],
                                    messages: list[OutboundMessage]) -> None:
-        """Like `save_decisions` (an existing ticket keeps its row, the decision is added), plus the messages,
-        all in one transaction."""
+        """Like `save_decisions` (an existing ticket's row takes the text the decision was made from, the decision
+        is added), plus the messages, all in one transaction."""
         ...
 
     def get_decisions(self, ticket_ids: list[str]) -> dict[str, Decision]:
