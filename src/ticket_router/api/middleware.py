@@ -15,6 +15,7 @@ from starlette.routing import compile_path
 
 from ticket_router.api.logs import REQUEST_ID
 from ticket_router.api.metrics import Metrics
+from ticket_router.store.faults import database_cause
 
 log = logging.getLogger("ticket_router.api.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -98,8 +99,10 @@ class RequestContext:
                 await self.app(scope, receive, send_with_id)
         except Exception as error:  # noqa: BLE001 - answered with JSON; the traceback only at DEBUG
             unavailable = _is_database_error(error)
-            log.error("request failed", extra={"error": type(error).__name__, "path": scope.get("path")},
-                      exc_info=log.isEnabledFor(logging.DEBUG))
+            fields = {"error": type(error).__name__, "path": scope.get("path")}
+            if unavailable:
+                fields["cause"] = database_cause(error)  # "disk full", "read-only"…: never the driver's message
+            log.error("request failed", extra=fields, exc_info=log.isEnabledFor(logging.DEBUG))
             if not state["started"]:
                 await _json(send_with_id, 503 if unavailable else 500,
                             {"detail": "database unavailable" if unavailable else "internal error",

@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, delete, func, insert, select, text, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from ticket_router.domain import Decision, Ticket
 from ticket_router.store.rows import TICKET_COLUMNS, decision_row, dialect_insert, ticket_row
-from ticket_router.store.schema import dead_letters, decisions, outbox, tickets
+from ticket_router.store.schema import dead_letters, decisions, outbox, schema_version, tickets
 from ticket_router.store.service import DeadLetter, NewItem, OutboundMessage, OutboxCounts, PendingMessage
 
 if TYPE_CHECKING:
@@ -94,8 +94,13 @@ class SqlOutbox:
             return [Decision.model_validate_json(p) for p in conn.execute(query).scalars()]
 
     def ping(self) -> bool:
-        with self.engine.connect() as conn:
-            return conn.execute(text("SELECT 1")).scalar() == 1
+        """True when decisions can be stored: a committed write (the newest schema_version row rewritten as it
+        is), so a full disk or a read-only database fails here as every write would, not only a dead server."""
+        newest = select(func.max(schema_version.c.version)).scalar_subquery()
+        with self.engine.begin() as conn:
+            conn.execute(update(schema_version).where(schema_version.c.version == newest)
+                         .values(version=schema_version.c.version))
+        return True
 
     # the outbox --------------------------------------------------------------------------------------------
     def claim_due_messages(self, now: datetime, limit: int, lease_seconds: float) -> list[PendingMessage]:
