@@ -105,7 +105,7 @@ def _phone_span(match: re.Match[str]) -> tuple[int, int] | None:
 
 # Most specific first: a span claimed by one kind is never claimed again.
 RULES: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], tuple[int, int] | None]], ...] = (
-    ("EMAIL", EMAIL, _whole),
+    ("EMAIL", EMAIL, _group_span),
     ("IP", IP_ADDRESS, _whole),
     ("PASSWORD", PASSWORD, _group_span),
     ("ICCID", ICCID, _whole),

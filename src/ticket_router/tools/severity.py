@@ -6,7 +6,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
-from ticket_router.domain import Category
+from ticket_router.domain import MAX_TOOL_CHARS, Category
 from ticket_router.policy import SERVICE_CATEGORIES, RoutingPolicy
 
 CRITICAL_CUES = (
@@ -67,6 +67,7 @@ class IssueSeverity(BaseModel):
 def assess_severity(text: str, category: Category, policy: RoutingPolicy) -> IssueSeverity:
     """Severity from the category's base level and the words of the ticket: loss of service is critical,
     a question is an inquiry. Critical means service is lost, not merely that a customer is unhappy."""
+    text = text[:MAX_TOOL_CHARS]
     critical_cues = list(dict.fromkeys(" ".join(m.group(0).lower().split()) for m in _CRITICAL.finditer(text)))
     inquiry = bool(_INQUIRY.search(text))
     critical = bool(critical_cues) and category in SERVICE_CATEGORIES
