@@ -5,15 +5,13 @@ ahead, an outage that ends before it starts."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from clitest import run_cli
 from pydantic import ValidationError
 
 from ticket_router.domain import Outage, Ticket, utcnow
@@ -56,18 +54,11 @@ def test_every_ticket_the_api_accepts_can_be_read_back(client):
         assert client.get(f"/v1/tickets/{quote(ticket_id, safe='')}").status_code == 200, ticket_id
 
 
-def _cli(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("TICKET_ROUTER_")}
-    environ.update({"XDG_DATA_HOME": str(tmp_path / "xdg"), "HOME": str(tmp_path)})
-    return subprocess.run([sys.executable, "-m", "ticket_router", *args], capture_output=True, text=True,
-                          env=environ, timeout=120)
-
-
 def test_the_cli_refuses_the_same_records_with_the_same_words_and_routes_the_rest(tmp_path):
     source = tmp_path / "tickets.jsonl"
     source.write_text("".join(json.dumps(f) + "\n" for f, _, _ in BAD_TICKETS)
                       + json.dumps({"ticket_id": "OK-1", "description": "no internet"}) + "\n")
-    result = _cli(["route", str(source), "--db", str(tmp_path / "t.db")], tmp_path)
+    result = run_cli(["route", str(source), "--db", str(tmp_path / "t.db")], tmp_path)
     assert result.returncode == 1
     assert [json.loads(line)["ticket_id"] for line in result.stdout.splitlines()] == ["OK-1"]
     for line, (_, field, message) in enumerate(BAD_TICKETS, start=1):
@@ -91,7 +82,7 @@ def test_an_outage_cannot_end_before_it_starts(client, tmp_path):
     csv.write_text("outage_id,service,region,severity,started_at,ended_at,description\n"
                    "O-1,internet,North,major,2026-11-25T10:00:00Z,2026-11-25T09:00:00Z,backwards\n"
                    "O-2,internet,North,major,2026-11-25T10:00:00Z,,fine\n")
-    result = _cli(["import", "outages", str(csv), "--db", str(tmp_path / "o.db")], tmp_path)
+    result = run_cli(["import", "outages", str(csv), "--db", str(tmp_path / "o.db")], tmp_path)
     assert result.returncode == 1
     assert "line 2: ended_at is before started_at" in result.stderr and "imported 1 outage" in result.stderr
 

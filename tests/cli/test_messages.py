@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from clitest import run_cli as run
 import typer
 
 from ticket_router.cli.common import fail
@@ -20,13 +18,6 @@ def test_install_hints_keep_the_extra_name(extra, capsys):
     with pytest.raises(typer.Exit):
         fail(f"needs the extra: pip install 'ticket-router[{extra}]'")
     assert f"pip install 'ticket-router[{extra}]'" in capsys.readouterr().err
-
-
-def run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("TICKET_ROUTER_")}
-    environ.update({"XDG_DATA_HOME": str(tmp_path / "xdg"), "HOME": str(tmp_path), "COLUMNS": "200"})
-    return subprocess.run([sys.executable, "-m", "ticket_router", *args], capture_output=True, text=True,
-                          env=environ, timeout=120)
 
 
 def test_help_shows_no_value_for_flags_and_plain_argument_names(tmp_path):

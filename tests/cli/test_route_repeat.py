@@ -5,10 +5,10 @@ stored ticket takes the new text. Either way no decision is stored against text 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
+
+from clitest import run_cli
 
 from ticket_router.store import open_store
 
@@ -17,10 +17,7 @@ OUTAGE = {"ticket_id": "R-1", "subject": "No internet", "description": "internet
 
 
 def route(path: Path, db: Path, tmp_path: Path, *flags: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("TICKET_ROUTER_")}
-    environ.update({"XDG_DATA_HOME": str(tmp_path / "xdg"), "HOME": str(tmp_path)})
-    return subprocess.run([sys.executable, "-m", "ticket_router", "route", str(path), "--db", str(db), *flags],
-                          capture_output=True, text=True, env=environ, timeout=120)
+    return run_cli(["route", str(path), "--db", str(db), *flags], tmp_path)
 
 
 def write(path: Path, *tickets: dict[str, str]) -> Path:
