@@ -44,17 +44,23 @@ class ApiKeyVerifier:
         self._env_hashes = [hash_key(k) for k in env_keys]
         self._store = store
 
-    def identify(self, presented: str | None) -> str | None:
-        """The key's public name (`env-N` or its key_id) when the key is valid, else None."""
-        if not presented:
-            return None
+    def identify_env(self, presented: str) -> str | None:
+        """`env-N` when the key is one of the configured keys (no database call), else None."""
         digest = hash_key(presented)
         found = None
         for number, known in enumerate(self._env_hashes, start=1):
             if hmac.compare_digest(digest, known):
                 found = f"env-{number}"
+        return found
+
+    def identify(self, presented: str | None) -> str | None:
+        """The key's public name (`env-N` or its key_id) when the key is valid, else None."""
+        if not presented:
+            return None
+        found = self.identify_env(presented)
         if found:
             return found
+        digest = hash_key(presented)
         if self._store is None:
             return None
         record = self._store.find_api_key(digest)

@@ -5,11 +5,12 @@ Every stage returns one of these typed results; nothing downstream parses text w
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import re
+from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 
 class Team(StrEnum):
@@ -69,6 +70,52 @@ def as_utc(value: datetime) -> datetime:
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
+# Input rules shared by every entry point (CLI files, the HTTP API, the dashboard), so each refuses the same
+# records with the same words.
+# Control characters other than the whitespace ones (tab, newlines, form feed): PostgreSQL refuses NUL outright and
+# none of them is text a person typed.
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# A ticket's `created_at` may run ahead of our clock by clock skew and time zones, not by more than this.
+FUTURE_TOLERANCE = timedelta(days=1)
+# The tools read at most this much of a ticket's text (the classifier reads as much, model/base.py): hundreds of KB
+# of pasted logs add no signal, and reading them would let one ticket hold up the others.
+MAX_TOOL_CHARS = 20_000
+# A ticket id is a single URL path segment (`/v1/tickets/{ticket_id}`): no `/`, and not `.` or `..`.
+RESERVED_IDS = frozenset({".", ".."})
+
+
+def text_problem(value: str) -> str | None:
+    """Why no entry point accepts this text, or None when it is fine."""
+    if "\x00" in value:
+        return "contains a NUL character"
+    control = CONTROL.search(value)
+    if control:
+        return f"contains a control character (U+{ord(control.group(0)):04X})"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not valid Unicode text"
+    return None
+
+
+def checked_text(value: str | None) -> str | None:
+    problem = text_problem(value) if value is not None else None
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def ticket_id_problem(value: str) -> str | None:
+    """Why `value` (stripped) cannot be a ticket id, or None."""
+    if not value:
+        return "must not be blank"
+    if "/" in value:
+        return "must not contain '/' (a ticket id is one URL path segment)"
+    if value in RESERVED_IDS:
+        return "must not be '.' or '..'"
+    return text_problem(value)
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -87,20 +134,30 @@ class Ticket(Strict):
 
     @field_validator("ticket_id")
     @classmethod
-    def _id_not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
+    def _valid_id(cls, value: str) -> str:
+        problem = ticket_id_problem(value.strip())
+        if problem:
+            raise ValueError(problem)
         return value.strip()
+
+    @field_validator("subject", "description")
+    @classmethod
+    def _clean_text(cls, value: str) -> str:
+        return checked_text(value)  # type: ignore[return-value]
 
     @field_validator("customer_id", "channel")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
-        return value.strip() or None if value is not None else None
+        return checked_text(value.strip()) or None if value is not None else None
 
     @field_validator("created_at")
     @classmethod
-    def _utc(cls, value: datetime) -> datetime:
-        return as_utc(value)
+    def _utc_not_future(cls, value: datetime, info: ValidationInfo) -> datetime:
+        value = as_utc(value)
+        stored = bool(info.context and info.context.get("stored"))  # a stored ticket was checked when it came in
+        if not stored and value > utcnow() + FUTURE_TOLERANCE:
+            raise ValueError(f"more than {FUTURE_TOLERANCE.days} day in the future")
+        return value
 
     @model_validator(mode="after")
     def _has_text(self) -> Ticket:
@@ -122,6 +179,11 @@ class Customer(Strict):
     plan: str = ""
     region: str = ""
 
+    @field_validator("customer_id", "name", "plan", "region")
+    @classmethod
+    def _clean_text(cls, value: str) -> str:
+        return checked_text(value)  # type: ignore[return-value]
+
 
 class Outage(Strict):
     outage_id: str
@@ -132,10 +194,21 @@ class Outage(Strict):
     ended_at: datetime | None = None
     description: str = ""
 
+    @field_validator("outage_id", "region", "description")
+    @classmethod
+    def _clean_text(cls, value: str) -> str:
+        return checked_text(value)  # type: ignore[return-value]
+
     @field_validator("started_at", "ended_at")
     @classmethod
     def _utc(cls, value: datetime | None) -> datetime | None:
         return as_utc(value) if value is not None else None
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Outage:
+        if self.ended_at is not None and self.ended_at < self.started_at:
+            raise ValueError("ended_at is before started_at")
+        return self
 
     def is_active(self, at: datetime) -> bool:
         return self.started_at <= at and (self.ended_at is None or self.ended_at > at)

@@ -31,12 +31,12 @@ def build_reasoning(
             mentioned.append(f"{category.value} ({', '.join(cues)})" if cues else category.value)
         lines.append("Also mentions: " + "; ".join(mentioned) + ".")
     lines.append(f"Customer: {customer.describe()}.")
-    service = entities.service.value if entities.service else "unspecified service"
     if status.worst:
         worst = status.worst
         lines.append(f"Active {worst.severity.value} {worst.service.value} outage {worst.outage_id} in {worst.region}.")
     elif status.region:
-        lines.append(f"No active outage on {service} in {status.region}.")
+        on = f" on {entities.service.value}" if entities.service else ""
+        lines.append(f"No active outage{on} in {status.region}.")
     found = entities.summary()
     if found:
         lines.append("Found: " + "; ".join(found[:5]) + ".")

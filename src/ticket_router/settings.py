@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -55,12 +57,16 @@ class Settings(BaseSettings):
     llm_cache: bool = Field(default=True, description="prompt caching of the fixed prompt (bedrock, anthropic)")
     bedrock_region: str | None = Field(default=None, validation_alias=AliasChoices("BEDROCK_REGION", "bedrock_region"))
 
-    @field_validator("llm_api_key")
-    @classmethod
-    def _no_placeholder_llm_key(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and is_placeholder(value.get_secret_value().strip()):
-            raise ValueError("a placeholder or too-short API key")
-        return value
+    @model_validator(mode="after")
+    def _no_placeholder_llm_key(self) -> Settings:
+        # A local OpenAI-compatible server (Ollama, vLLM, llama.cpp) takes any key, `ollama` included: nothing
+        # secret leaves the machine. Anywhere else a placeholder means a key was never set.
+        key = self.llm_api_key
+        local = self.llm_provider == "openai" and is_loopback_url(self.llm_base_url)
+        if key is not None and not local and is_placeholder(key.get_secret_value().strip()):
+            raise ValueError("llm_api_key: a placeholder or too-short API key (only a loopback "
+                             "TICKET_ROUTER_LLM_BASE_URL of the openai provider may take a dummy key)")
+        return self
 
     @field_validator("api_keys", "ticketing_token")
     @classmethod
@@ -107,6 +113,24 @@ class Settings(BaseSettings):
 PLACEHOLDERS = frozenset({"changeme", "change-me", "change_me", "secret", "password", "token", "apikey", "api-key",
                           "placeholder", "todo", "example", "test", "none", "null", "default", "your-api-key",
                           "your-token", "replace-me", "replaceme"})
+
+
+def is_loopback_url(url: str | None) -> bool:
+    """True for an http(s) URL on this machine: localhost, 127.0.0.0/8 or ::1."""
+    if not url:
+        return False
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return False
+    if host is None:
+        return False
+    if host.lower().rstrip(".") == "localhost" or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def is_placeholder(secret: str) -> bool:

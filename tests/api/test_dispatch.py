@@ -97,3 +97,30 @@ def test_stop_routes_what_is_queued_and_without_the_thread_requests_still_work(d
     assert not running.running
     later = asyncio.run(running.submit(ticket("cannot log in", ticket_id="S-2")))  # on the thread pool instead
     assert later.created and later.decision.ticket_id == "S-2"
+
+
+def test_a_heavy_ticket_does_not_hold_up_the_small_ones(dispatcher, service_store):
+    """Issue 11, item 2: a ticket with more text than the tools read is routed off the dispatcher thread; while it
+    is being routed (held here), small tickets are still answered."""
+    running, recorded = dispatcher
+    heavy = ticket("please cc alice.smith@example.co.uk about the outage. " * 2000, ticket_id="HEAVY-1")
+
+    async def scenario():  # type: ignore[no-untyped-def]
+        first = asyncio.create_task(running.submit(heavy))
+        await asyncio.to_thread(recorded.first_started.wait, 10)  # the heavy ticket is being routed, and held
+        small = await asyncio.wait_for(running.submit(ticket("charged twice", ticket_id="SMALL-1")), 10)
+        held = not first.done()
+        recorded.release.set()
+        return small, held, await first
+
+    small, held, heavy_result = asyncio.run(scenario())
+    assert held and small.created and heavy_result.created
+    assert small.decision.ticket_id == "SMALL-1" and heavy_result.decision.ticket_id == "HEAVY-1"
+
+
+def test_the_tools_read_a_bounded_text():
+    from ticket_router.tools.entities import extract_entities
+
+    text = "x " * 10_000 + " write to late@example.com"  # past the 20,000 characters the tools read
+    assert extract_entities(text).emails == []
+    assert extract_entities("write to early@example.com " + text).emails == ["early@example.com"]

@@ -20,6 +20,18 @@ SEED_TICKETS = [{"ticket_id": "0", "description": "no internet"}, {"ticket_id": 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))  # per operation and mode; raise it for a longer soak
 
 
+# Rules a JSON schema cannot state (they compare with the clock or with stored data); the schema says them in
+# words, and a schema-valid request may be refused for them, with exactly this 400.
+RULES_IN_WORDS = ("more than 1 day in the future", "ended_at is before started_at")
+
+
+def _refused_by_a_rule_in_words(response) -> bool:  # type: ignore[no-untyped-def]
+    if response.status_code != 400:
+        return False
+    messages = [e.get("message", "") for e in response.json().get("errors", [])]
+    return bool(messages) and all(any(rule in m for rule in RULES_IN_WORDS) for m in messages)
+
+
 def _has_inputs(operation) -> bool:  # type: ignore[no-untyped-def]
     return any(len(part) for part in (operation.path_parameters, operation.query, operation.body))
 
@@ -44,6 +56,9 @@ def test_no_server_error_and_no_schema_violation(api_schema, client, mode):
         @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
                   suppress_health_check=list(HealthCheck))
         def fuzz(case: schemathesis.Case) -> None:
-            case.call_and_validate(headers=AUTH)
+            response = case.call(headers=AUTH)
+            if mode is GenerationMode.POSITIVE and _refused_by_a_rule_in_words(response):
+                return
+            case.validate_response(response)
 
         fuzz()

@@ -138,7 +138,7 @@ def test_evaluate_prints_the_figures(tmp_path):
         {"ticket_id": "5", "description": "no gold label"},
     ]))
     result = run(["evaluate", str(source), "--json", "--db", str(tmp_path / "r.db")], tmp_path)
-    assert result.returncode == 1 and "line 5: missing or unknown gold team" in result.stderr.decode()
+    assert result.returncode == 1 and "line 5: no gold `team` field" in result.stderr.decode()
     figures = json.loads(result.stdout)
     assert figures["count"] == 4 and figures["accuracy"] == 1.0
     assert {"macro_f1", "per_team", "confusion", "ece"} <= figures.keys()

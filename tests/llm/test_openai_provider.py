@@ -163,3 +163,17 @@ def test_malformed_tool_arguments_fall_back(router):
         decision = _route(router, _settings(server.base_url))
     assert decision.llm["status"] == "fallback" and decision.llm["error"] == "invalid_output"
     assert len(server.requests) >= 2 and decision.needs_review
+
+
+@pytest.mark.parametrize("key", ["ollama", "stub-key", None])
+def test_a_local_server_takes_a_dummy_or_missing_key(router, monkeypatch, key):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    with openai_stub(in_turn(tool_call_reply(ANSWER_TOOL, NETWORK))) as server:
+        decision = _route(router, _settings(server.base_url, llm_api_key=key))
+    assert decision.engine == "agent" and decision.llm["status"] == "ok"
+
+
+def test_a_remote_endpoint_still_needs_a_real_key(monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    with pytest.raises(ProviderConfigError, match="TICKET_ROUTER_LLM_API_KEY"):
+        build_model(Settings(llm_provider="openai", llm_model="llama3.1", llm_base_url="https://llm.example.com/v1"))

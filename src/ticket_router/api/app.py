@@ -15,7 +15,7 @@ from ticket_router.api.docs import DOCS, install_docs, local_swagger_ui
 from ticket_router.api.engines import engine_picker
 from ticket_router.api.errors import AUTH_RESPONSES, ERROR_RESPONSES, install_error_handlers, install_openapi
 from ticket_router.api.metrics import Metrics
-from ticket_router.api.middleware import RequestContext
+from ticket_router.api.middleware import MAX_BODY_BYTES, RequestContext
 from ticket_router.api.routes import ops, reference, tickets
 from ticket_router.api.service import TicketService
 from ticket_router.apikeys import ApiKeyVerifier
@@ -73,6 +73,8 @@ def create_app(settings: Settings, store: ServiceStore | None = None, router: Ro
         lifespan=lifespan,
         docs_url=None if swagger_ui else DOCS,
         redoc_url=None,
+        # Counted on the bytes received, chunked uploads included: 413 once over, the rest is never read.
+        max_body_size=MAX_BODY_BYTES,
     )
     if swagger_ui:
         install_docs(app, swagger_ui)
@@ -87,5 +89,6 @@ def create_app(settings: Settings, store: ServiceStore | None = None, router: Ro
     v1.include_router(ops.stats_router)
     app.include_router(ops.probes)
     app.include_router(v1)
-    app.add_middleware(RequestContext, metrics=services.metrics, templates=lambda: [*app.openapi()["paths"], "/docs"])
+    app.add_middleware(RequestContext, metrics=services.metrics, templates=lambda: [*app.openapi()["paths"], "/docs"],
+                       verifier=services.verifier)
     return app

@@ -68,7 +68,11 @@ HeaderKeyDep = Annotated[str | None, Depends(header_scheme)]
 
 
 def require_api_key(request: Request, services: ServicesDep, bearer: BearerDep, header_key: HeaderKeyDep) -> str:
-    """The caller's key id; 401 without a valid key. The key itself goes nowhere but into a hash."""
+    """The caller's key id; 401 without a valid key. The key itself goes nowhere but into a hash. The middleware
+    has checked it already (before the body was read) and left the id in the request state."""
+    checked = getattr(request.state, "api_key_id", None)
+    if checked is not None:
+        return checked  # type: ignore[no-any-return]
     presented = (bearer.credentials.strip() if bearer else "") or header_key
     key_id = services.verifier.identify(presented or None)
     if key_id is None:

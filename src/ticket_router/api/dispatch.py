@@ -7,7 +7,9 @@ time). The dispatcher takes whatever queued up while it routed the previous batc
 one routes more tickets per batch rather than making them wait longer.
 
 Only the embedded engine is batched this way. The LLM engines wait on the network for seconds, and a ticket for
-them must not hold up the others: they are routed on the thread pool, one request each.
+them must not hold up the others: they are routed on the thread pool, one request each. So is a heavy ticket (more
+text than the tools read, `MAX_TOOL_CHARS`): storing hundreds of KB takes its own time, and the small tickets
+behind it in the queue must not wait for that.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from starlette.concurrency import run_in_threadpool
 
 from ticket_router.api.service import Submitted, TicketService
-from ticket_router.domain import Ticket
+from ticket_router.domain import MAX_TOOL_CHARS, Ticket
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +39,14 @@ class _Item:
 
 class BatchDispatcher:
     def __init__(self, tickets: TicketService, default_engine: str = "local", max_batch: int = 64,
-                 linger_s: float = 0.005) -> None:
+                 linger_s: float = 0.005, heavy_chars: int = MAX_TOOL_CHARS) -> None:
         self.tickets = tickets
         self.default_engine = default_engine
         self.max_batch = max_batch
         # After the first ticket of a batch, wait this long for others: a batch's fixed cost (look-ups, one
         # transaction) is most of a lone ticket's cost, so a few milliseconds here save CPU under load.
         self.linger_s = linger_s
+        self.heavy_chars = heavy_chars
         self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
 
@@ -63,8 +66,11 @@ class BatchDispatcher:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
+    def is_heavy(self, ticket: Ticket) -> bool:
+        return len(ticket.subject) + len(ticket.description) > self.heavy_chars
+
     async def submit(self, ticket: Ticket, engine: str | None = None) -> Submitted:
-        if (engine or self.default_engine) != "local" or not self.running:
+        if (engine or self.default_engine) != "local" or not self.running or self.is_heavy(ticket):
             return await run_in_threadpool(self.tickets.submit, ticket, engine)
         loop = asyncio.get_running_loop()
         item = _Item(ticket, loop.create_future(), loop)

@@ -1,5 +1,7 @@
-"""One ASGI middleware for every request: correlation id, metrics, an access log line, and a JSON 500/503
-instead of a traceback when something unexpected fails."""
+"""One ASGI middleware for every request: correlation id, metrics, an access log line, a 401 for a `/v1` request
+without a valid key before any of its body is read, and a JSON 500/503 instead of a traceback when something
+unexpected fails. (The body's size limit, on the bytes actually received, chunked or not, is FastAPI's own
+`max_body_size`, set in `api/app.py`.)"""
 
 from __future__ import annotations
 
@@ -11,14 +13,18 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.routing import compile_path
 
 from ticket_router.api.logs import REQUEST_ID
 from ticket_router.api.metrics import Metrics
+from ticket_router.apikeys import ApiKeyVerifier
+from ticket_router.store.faults import database_cause
 
 log = logging.getLogger("ticket_router.api.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 MAX_BODY_BYTES = 16 * 1024 * 1024
+UNAUTHORISED = "missing or invalid API key"
 
 Scope = dict[str, Any]
 
@@ -32,14 +38,17 @@ def _request_id(scope: Scope) -> str:
     return uuid.uuid4().hex
 
 
-def _content_length(scope: Scope) -> int | None:
+def presented_key(scope: Scope) -> str | None:
+    """The key a request presents: `Authorization: Bearer <key>` first, else `X-API-Key: <key>`."""
+    bearer = header = None
     for name, value in scope.get("headers", ()):
-        if name == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None
+        if name == b"authorization":
+            scheme, _, credentials = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and credentials.strip():
+                bearer = credentials.strip()
+        elif name == b"x-api-key":
+            header = value.decode("latin-1")
+    return bearer or header or None
 
 
 def _is_database_error(error: BaseException) -> bool:
@@ -68,10 +77,21 @@ class RouteTemplates:
 
 
 class RequestContext:
-    def __init__(self, app: Any, metrics: Metrics, templates: Callable[[], Iterable[str]]) -> None:
+    def __init__(self, app: Any, metrics: Metrics, templates: Callable[[], Iterable[str]],
+                 verifier: ApiKeyVerifier | None = None, protected_prefix: str = "/v1/") -> None:
         self.app = app
         self.metrics = metrics
         self.routes = RouteTemplates(templates)
+        self.verifier = verifier
+        self.protected_prefix = protected_prefix
+
+    async def _key_id(self, scope: Scope) -> str | None:
+        """The caller's key id, checked before the app reads a byte of the body: a request without a valid key
+        gets its 401 without uploading anything (a chunked gigabyte included)."""
+        presented = presented_key(scope)
+        if presented is None or self.verifier is None:
+            return None
+        return self.verifier.identify_env(presented) or await run_in_threadpool(self.verifier.identify, presented)
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -91,15 +111,20 @@ class RequestContext:
             await send(message)
 
         try:
-            length = _content_length(scope)
-            if length is not None and length > MAX_BODY_BYTES:
-                await _json(send_with_id, 413, {"detail": f"request body over {MAX_BODY_BYTES} bytes"})
+            protected = self.verifier is not None and scope.get("path", "").startswith(self.protected_prefix)
+            key_id = await self._key_id(scope) if protected else None
+            if protected and key_id is None:
+                await _json(send_with_id, 401, {"detail": UNAUTHORISED}, [(b"www-authenticate", b"Bearer")])
             else:
+                if key_id is not None:
+                    scope.setdefault("state", {})["api_key_id"] = key_id
                 await self.app(scope, receive, send_with_id)
         except Exception as error:  # noqa: BLE001 - answered with JSON; the traceback only at DEBUG
             unavailable = _is_database_error(error)
-            log.error("request failed", extra={"error": type(error).__name__, "path": scope.get("path")},
-                      exc_info=log.isEnabledFor(logging.DEBUG))
+            fields = {"error": type(error).__name__, "path": scope.get("path")}
+            if unavailable:
+                fields["cause"] = database_cause(error)  # "disk full", "read-only"…: never the driver's message
+            log.error("request failed", extra=fields, exc_info=log.isEnabledFor(logging.DEBUG))
             if not state["started"]:
                 await _json(send_with_id, 503 if unavailable else 500,
                             {"detail": "database unavailable" if unavailable else "internal error",
@@ -121,8 +146,9 @@ def _state(scope: Scope) -> dict[str, Any]:
     return state if isinstance(state, dict) else {}
 
 
-async def _json(send: Any, status: int, body: dict[str, Any]) -> None:
+async def _json(send: Any, status: int, body: dict[str, Any], headers: list[tuple[bytes, bytes]] | None = None) -> None:
     payload = json.dumps(body).encode()
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]})
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
+                            *(headers or [])]})
     await send({"type": "http.response.body", "body": payload})

@@ -12,23 +12,22 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from ticket_router.domain import AccountType, Customer, Decision, Outage, Priority, Service, Severity, Team
+from ticket_router.domain import (
+    AccountType,
+    Customer,
+    Decision,
+    Outage,
+    Priority,
+    Service,
+    Severity,
+    Team,
+    text_problem,
+)
 from ticket_router.stats import Stats
 
 EngineName = Literal["local", "agent", "cascade"]
 ENGINE_HELP = "routing engine; default: the server's TICKET_ROUTER_ENGINE (`local`, the embedded router, unless set)"
 MAX_BATCH = 1000
-
-
-def text_problem(value: str) -> str | None:
-    """Why storage would refuse this text (PostgreSQL takes no NUL; no database takes unpaired surrogates)."""
-    if "\x00" in value:
-        return "contains a NUL character"
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return "is not valid Unicode text"
-    return None
 
 
 class _Create(BaseModel):
@@ -38,8 +37,12 @@ class _Create(BaseModel):
 # What `str.strip()` removes: the domain calls a ticket id or a text made only of these blank. Spelled out for
 # the OpenAPI schema, whose regex `\s` differs from Python's (tests/api/test_schemas.py keeps the two in step).
 PY_WHITESPACE = "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
-NO_NUL = "^[^\\x00]*$"
-HAS_TEXT = f"^[^\\x00]*[^\\x00{PY_WHITESPACE}][^\\x00]*$"
+# The control characters `domain.text_problem` refuses, as a JSON-schema character class.
+CONTROL_CHARS = "\\x00-\\x08\\x0e-\\x1f\\x7f"
+NO_NUL = f"^[^{CONTROL_CHARS}]*$"
+HAS_TEXT = f"^[^{CONTROL_CHARS}]*[^{CONTROL_CHARS}{PY_WHITESPACE}][^{CONTROL_CHARS}]*$"
+# A ticket id: text, no `/`, not `.` or `..` (domain.ticket_id_problem).
+TICKET_ID = f"^(?!\\s*\\.\\.?\\s*$)[^{CONTROL_CHARS}/]*[^{CONTROL_CHARS}/{PY_WHITESPACE}][^{CONTROL_CHARS}/]*$"
 
 
 def _clean(value: str) -> str:
@@ -102,13 +105,15 @@ class TicketCreate(BaseModel):
         {"required": ["description"], "properties": {"description": {"type": "string", "pattern": HAS_TEXT}}},
     ]})
 
-    ticket_id: str = Field(min_length=1, max_length=200, examples=["T-1001"], json_schema_extra=_text(HAS_TEXT))
+    ticket_id: str = Field(min_length=1, max_length=200, examples=["T-1001"], json_schema_extra=_text(
+        TICKET_ID, description="1-200 characters; no `/`, no control characters, not `.` or `..`"))
     subject: str | None = Field(default=None, examples=["No internet since this morning"],
                                 json_schema_extra=_text())
     description: str | None = Field(default=None, examples=["Router shows a red light, whole street is down."],
                                     json_schema_extra=_text())
     customer_id: str | None = Field(default=None, examples=["C-1001"], json_schema_extra=_text(maxLength=100))
-    created_at: str | None = Field(default=None, description="ISO 8601 date-time; default: now",
+    created_at: str | None = Field(default=None, description="ISO 8601 date-time; default: now; at most 1 day in "
+                                                             "the future",
                                    json_schema_extra={"format": "date-time"})
     channel: str | None = Field(default=None, examples=["email"], json_schema_extra=_text(maxLength=50))
     engine: EngineName | None = Field(default=None, description=ENGINE_HELP)
@@ -210,12 +215,12 @@ class OutageCreate(_Create):
     region: NonBlankStr = Field(max_length=100)
     severity: Severity
     started_at: IsoDateTime | None = Field(default=None, description="default: now")
-    ended_at: IsoDateTime | None = None
+    ended_at: IsoDateTime | None = Field(default=None, description="not before started_at")
     description: CleanStr = ""
 
 
 class OutageResolve(_Create):
-    ended_at: IsoDateTime | None = Field(default=None, description="default: now")
+    ended_at: IsoDateTime | None = Field(default=None, description="default: now; not before the outage started")
 
 
 class OutagePublic(Outage):

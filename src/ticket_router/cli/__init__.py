@@ -8,6 +8,7 @@ import sys
 import typer
 
 from ticket_router.cli import agent, dashboard, data, route, service
+from ticket_router.cli.help import plain_metavars
 
 app = typer.Typer(
     help="Route telecom support tickets to the right team, offline.",
@@ -39,7 +40,7 @@ def main() -> None:
     logging.basicConfig(level=getattr(logging, level, logging.WARNING), stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
-        app()
+        plain_metavars(typer.main.get_command(app))(prog_name="ticket-router")
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         raise SystemExit(130) from None

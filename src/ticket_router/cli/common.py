@@ -7,6 +7,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ticket_router.settings import Settings, get_settings
 
@@ -27,8 +28,14 @@ def settings_with(db: Path | None = None, **overrides: object) -> Settings:
     return settings.model_copy(update=update) if update else settings
 
 
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """`1 outage`, `2 outages`."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
-    stderr().print(f"[red]error:[/red] {message}", markup=True, highlight=False, soft_wrap=True)
+    # The message is plain text: escaped, so an install hint's `[dashboard]` is not taken for markup and dropped.
+    stderr().print(f"[red]error:[/red] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

@@ -8,11 +8,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ticket_router.bootstrap import build_router, open_configured_store, policy_for
-from ticket_router.cli.common import DbOption, fail, read_input, settings_with, stderr
-from ticket_router.domain import Team
+from ticket_router.cli.common import DbOption, counted, fail, read_input, settings_with, stderr
+from ticket_router.domain import Decision, Team, Ticket
 from ticket_router.ingest import Rejected, raw_records, read_customers, read_outages, split, to_ticket
 
 import_app = typer.Typer(help="Import customers or outages from CSV.", no_args_is_help=True)
@@ -29,7 +30,7 @@ def _import(kind: str, file: str, db: Path | None) -> None:
         count = store.upsert_customers(good) if kind == "customers" else store.upsert_outages(good)  # type: ignore[arg-type]
     finally:
         store.close()
-    console.print(f"imported {count} {kind}" + (f", rejected {len(bad)}" if bad else ""))
+    console.print(f"imported {counted(count, kind.removesuffix('s'))}" + (f", rejected {len(bad)}" if bad else ""))
     if bad:
         raise typer.Exit(1)
 
@@ -76,62 +77,94 @@ def train(
                   f"5-fold CV accuracy {model.meta['cv_accuracy']:.3f}, temperature {model.meta['temperature']:.2f}")
 
 
-def evaluate(
-    file: Annotated[str, typer.Argument(help="Tickets with a gold `team` field (.jsonl, .json or .csv).")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
-    db: DbOption = None,
-) -> None:
-    """Accuracy, macro-F1, per-team precision/recall, confusion matrix and calibration (ECE) on FILE."""
-    from ticket_router.ingest import InputError, detect_format
-    from ticket_router.model.metrics import evaluate_predictions
-
-    try:
-        fmt = detect_format(file)
-    except InputError as error:
-        fail(str(error))
-    console = stderr()
-    tickets, gold = [], []
+def _labelled(file: str, fmt: str, console: Console) -> tuple[list[Ticket], list[str], int]:
+    """The valid tickets of FILE with their gold teams, and how many records were rejected (each reported)."""
+    teams = [t.value for t in Team]
+    tickets: list[Ticket] = []
+    gold: list[str] = []
     rejected = 0
     for item in raw_records(read_input(file), fmt):
         if isinstance(item, Rejected):
-            console.print(str(item), markup=False)
+            console.print(f"{file}: {item}", markup=False)
             rejected += 1
             continue
         line, raw = item
         team = raw.get("team") if isinstance(raw, dict) else None
-        if team not in {t.value for t in Team}:
-            console.print(f"line {line}: missing or unknown gold team {team!r}", markup=False)
-            rejected += 1
-            continue
-        parsed = to_ticket(raw, line)
+        problem = ("no gold `team` field" if team is None
+                   else f"unknown gold team {team!r} (expected one of: {', '.join(teams)})" if team not in teams
+                   else None)
+        parsed = to_ticket(raw, line) if problem is None else Rejected(line, problem)
         if isinstance(parsed, Rejected):
-            console.print(str(parsed), markup=False)
+            console.print(f"{file}: {parsed}", markup=False)
             rejected += 1
             continue
         tickets.append(parsed.record)
-        gold.append(team)
-    if not tickets:
+        gold.append(team)  # type: ignore[arg-type]
+    return tickets, gold, rejected
+
+
+def evaluate(
+    files: Annotated[list[str], typer.Argument(help="Tickets with a gold `team` field (.jsonl, .json or .csv); "
+                                                    "one or more files.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Accuracy, macro-F1, per-team precision/recall, confusion matrix and calibration (ECE): one table per FILE,
+    and a total over all of them when there are several."""
+    from ticket_router.ingest import InputError, detect_format
+    from ticket_router.model.metrics import evaluate_predictions
+
+    try:
+        formats = [detect_format(file) for file in files]
+    except InputError as error:
+        fail(str(error))
+    console = stderr()
+    labelled = {}
+    rejected = 0
+    for file, fmt in zip(files, formats):
+        tickets, gold, bad = _labelled(file, fmt, console)
+        rejected += bad
+        if tickets:
+            labelled[file] = (tickets, gold)
+        else:
+            console.print(f"{file}: no valid labelled tickets", markup=False)
+    if not labelled:
         fail("no valid labelled tickets to evaluate", code=1)
     settings = settings_with(db)
     store = open_configured_store(settings)
     try:
-        decisions = build_router(settings, store).route_many(tickets, save=False)
+        router = build_router(settings, store)
+        decided = {file: router.route_many(tickets, save=False) for file, (tickets, _) in labelled.items()}
     finally:
         store.close()
     policy = policy_for(settings)
     labels = [t.value for t in policy.teams]
-    result = evaluate_predictions(gold, [d.team.value for d in decisions], [d.confidence for d in decisions],
-                                  labels, policy.review_threshold)
+
+    def score(gold: list[str], decisions: list[Decision]):  # type: ignore[no-untyped-def]
+        return evaluate_predictions(gold, [d.team.value for d in decisions], [d.confidence for d in decisions],
+                                    labels, policy.review_threshold)
+
+    results = {file: score(labelled[file][1], decisions) for file, decisions in decided.items()}
+    total = score([g for _, gold in labelled.values() for g in gold], [d for ds in decided.values() for d in ds])
+    model = next(iter(decided.values()))[0].model
     if as_json:
-        print(json.dumps({"model": decisions[0].model.model_dump(), **result.model_dump()}, indent=2))
+        figures = ({**total.model_dump()} if len(files) == 1 else
+                   {"files": {file: r.model_dump() for file, r in results.items()}, "total": total.model_dump()})
+        print(json.dumps({"model": model.model_dump(), **figures}, indent=2))
     else:
-        print_evaluation(Console(), result, f"{decisions[0].model.name} v{decisions[0].model.version}")
+        out = Console()
+        name = f"{model.name} v{model.version}"
+        for file, result in results.items():
+            print_evaluation(out, result, name, title=file if len(files) > 1 else None)
+        if len(files) > 1:
+            print_evaluation(out, total, name, title=f"total ({counted(len(results), 'file')})")
     if rejected:
         raise typer.Exit(1)
 
 
-def print_evaluation(console: Console, result, model_name: str) -> None:  # type: ignore[no-untyped-def]
-    console.print(f"[bold]{model_name}[/bold] on {result.count} tickets")
+def print_evaluation(console: Console, result, model_name: str, title: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    heading = f"[bold]{escape(title)}[/bold]: " if title else ""
+    console.print(f"{heading}[bold]{escape(model_name)}[/bold] on {counted(result.count, 'ticket')}")
     console.print(f"accuracy {result.accuracy:.3f}   macro-F1 {result.macro_f1:.3f}   "
                   f"ECE {result.ece:.3f}   review rate {result.review_rate:.1%}"
                   + (f"   accuracy when confident {result.accuracy_when_confident:.3f}"

@@ -11,6 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ticket_router.cli.common import counted
 from ticket_router.domain import Decision
 
 PRIORITY_STYLE = {"P0": "bold white on red", "P1": "bold red", "P2": "yellow", "P3": "green"}
@@ -60,7 +61,7 @@ def summary_table(decisions: Sequence[Decision], rejected: int, seconds: float) 
     table.add_column(style="bold")
     table.add_column()
     count = len(decisions)
-    table.add_row("Routed", f"{count} tickets in {seconds:.2f} s" + (f" ({rejected} rejected)" if rejected else ""))
+    table.add_row("Routed", f"{counted(count, 'ticket')} in {seconds:.2f} s" + (f" ({rejected} rejected)" if rejected else ""))
     if count:
         teams = Counter(d.team.value for d in decisions)
         priorities = Counter(d.priority.value for d in decisions)
@@ -74,7 +75,7 @@ def summary_table(decisions: Sequence[Decision], rejected: int, seconds: float) 
         if asked:
             failed = sum(llm.get("status") != "ok" for llm in asked)
             cost = sum(llm.get("cost_usd") or 0.0 for llm in asked)
-            table.add_row("LLM", f"{len(asked)} tickets sent ({failed} fell back to the local decision); "
+            table.add_row("LLM", f"{counted(len(asked), 'ticket')} sent ({failed} fell back to the local decision); "
                                  f"estimated cost ${cost:.4f}")
     return table
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
-import tempfile
 import time
 from contextlib import ExitStack
 from datetime import datetime, timezone
@@ -12,15 +12,16 @@ from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ticket_router.bootstrap import build_router, open_configured_store
-from ticket_router.cli.common import DbOption, fail, read_input, settings_with, stderr
+from ticket_router.cli.common import DbOption, counted, fail, read_input, settings_with, stderr
 from ticket_router.cli.render import decision_panel, print_summary
 from ticket_router.domain import Decision, Ticket, utcnow
 from ticket_router.ingest import InputError, detect_format, read_tickets, split
 from ticket_router.router import Router
-from ticket_router.settings import Settings
+from ticket_router.settings import Settings, default_data_dir
 from ticket_router.store import Store
 from ticket_router.store.seed import seed_demo
 from ticket_router.store.unavailable import UnavailableStore
@@ -38,8 +39,13 @@ def route(
     db: DbOption = None,
     engine: Annotated[str | None, typer.Option(
         "--engine", help="local, agent (LLM) or cascade (default: $TICKET_ROUTER_ENGINE, else local).")] = None,
+    reroute: Annotated[bool, typer.Option(
+        "--reroute", help="Route again the ticket ids the database already has, replacing their stored text.")] = False,
 ) -> None:
-    """Route tickets from a file (batch) or one ticket given with --text."""
+    """Route tickets from a file (batch) or one ticket given with --text.
+
+    A ticket id the database already has keeps its stored ticket and decision, which is written out again (as
+    the API does); with --reroute it is routed again and the stored ticket takes the new text."""
     if (input is None) == (text is None):
         fail("give either INPUT (a file or -) or --text")
     settings = settings_with(db)
@@ -57,7 +63,8 @@ def route(
             fail(str(error))
         data = read_input(input)  # type: ignore[arg-type]
         sink = stack.enter_context(out.open("w", encoding="utf-8")) if out else sys.stdout
-        rejected = route_stream(router, read_tickets(data, fmt), sink, show_progress=True, save=save)
+        rejected = route_stream(router, read_tickets(data, fmt), sink, show_progress=True, save=save,
+                                store=store if save and not reroute else None)
     if rejected:
         raise typer.Exit(1)
 
@@ -100,26 +107,57 @@ def _route_one(router: Router, text: str, subject: str, customer: str | None, as
         Console().print(decision_panel(decision))
 
 
-def route_stream(router: Router, records, sink: TextIO, show_progress: bool, save: bool = True) -> int:  # type: ignore[no-untyped-def]
+def route_stream(router: Router, records, sink: TextIO, show_progress: bool, save: bool = True,  # type: ignore[no-untyped-def]
+                 store: Store | None = None) -> int:
     """Route every accepted record in chunks, write decisions in input order, report rejections; returns the
-    number of rejected records."""
+    number of rejected records. With `store`, a ticket id it already has (or that came earlier in this input) is
+    not routed again: its stored decision is written out, so a decision never attaches to text it was not made
+    from."""
     console = stderr()
     tickets, rejected = split(records)
     for item in rejected:
         console.print(str(item), markup=False, highlight=False)
     decisions: list[Decision] = []
+    known: dict[str, Decision] = {}  # with a store: the decision of every id seen so far
+    repeated = 0
     started = time.perf_counter()
     with Progress(TextColumn("routing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True, disable=not show_progress or len(tickets) < 2) as progress:
         task = progress.add_task("route", total=len(tickets))
         for start in range(0, len(tickets), CHUNK):
-            chunk = router.route_many(tickets[start:start + CHUNK], save=save)
-            sink.writelines(d.model_dump_json() + "\n" for d in chunk)
-            decisions.extend(chunk)
+            chunk = tickets[start:start + CHUNK]
+            if store is None:
+                out = router.route_many(chunk, save=save)
+            else:
+                out, repeats = _route_new(router, store, chunk, known)
+                repeated += repeats
+            sink.writelines(d.model_dump_json() + "\n" for d in out)
+            decisions.extend(out)
             progress.advance(task, len(chunk))
     sink.flush()
     print_summary(console, decisions, len(rejected), time.perf_counter() - started)
+    if repeated:
+        console.print(f"{counted(repeated, 'ticket')} had an id routed before: the stored decision was written out "
+                      "(--reroute routes them again with the new text)", markup=False, highlight=False)
     return len(rejected)
+
+
+def _route_new(router: Router, store: Store, chunk: list[Ticket],
+               known: dict[str, Decision]) -> tuple[list[Decision], int]:
+    """The chunk's decisions: new ids routed (and saved), each id seen before (in the store or earlier in the
+    input, `known`, updated here) given its decision; and how many were seen before."""
+    for ticket in chunk:
+        if ticket.ticket_id not in known and (stored := store.get_decision(ticket.ticket_id)) is not None:
+            known[ticket.ticket_id] = stored
+    fresh: dict[str, Ticket] = {}
+    for ticket in chunk:
+        if ticket.ticket_id not in known:
+            fresh.setdefault(ticket.ticket_id, ticket)  # an id twice in one chunk: its first copy decides
+    made = {d.ticket_id: d for d in router.route_many(list(fresh.values()), save=True)} if fresh else {}
+    out = [known.get(t.ticket_id) or made[t.ticket_id] for t in chunk]
+    repeated = len(chunk) - len(made)
+    known.update(made)
+    return out, repeated
 
 
 DEMO_REFERENCE = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
@@ -135,19 +173,37 @@ def demo() -> None:
     shift = utcnow() - DEMO_REFERENCE
     tickets = [ticket.model_copy(update={"created_at": ticket.created_at + shift})
                for ticket in split(read_tickets(samples, "jsonl"))[0]]
-    with tempfile.TemporaryDirectory(prefix="ticket-router-demo-") as folder:
-        settings = settings_with(db=Path(folder) / "demo.db")
-        store = open_configured_store(settings)
-        try:
-            seed_demo(store, utcnow())
-            router = build_router(settings, store)
-            started = time.perf_counter()
-            decisions = router.route_many(tickets)
-            seconds = time.perf_counter() - started
-        finally:
-            store.close()
+    # Kept after the demo (replaced by the next one), so the dashboard and `route` can be tried on it.
+    path = default_data_dir() / "demo.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    settings = settings_with(db=path)
+    store = open_configured_store(settings)
+    try:
+        seed_demo(store, utcnow())
+        router = build_router(settings, store)
+        started = time.perf_counter()
+        decisions = router.route_many(tickets)
+        seconds = time.perf_counter() - started
+    finally:
+        store.close()
     for ticket, decision in zip(tickets, decisions):
         console.print(decision_panel(decision, title=f"{ticket.ticket_id} · {ticket.subject or ticket.description[:60]}"))
     print_summary(console, decisions, 0, seconds)
     console.print("[dim]Demo data: 8 customers, 3 active outages (North internet, East mobile, South TV), "
-                  "a few past tickets; a fresh temporary database each run.[/dim]")
+                  "a few past tickets; a fresh demo database each run.[/dim]")
+    console.print(next_steps(path), soft_wrap=True, highlight=False)
+
+
+def next_steps(path: Path) -> str:
+    """Where the demo left its database, and what to try next."""
+    db = escape(shlex.quote(str(path)))
+    return (f"\n[bold]The demo database is {escape(str(path))}[/bold] (replaced by the next demo).\n"
+            "Try next:\n"
+            f"  ticket-router dashboard --db {db}    # browse these decisions (pip install "
+            f"'ticket-router\\[dashboard]')\n"
+            f"  ticket-router serve --db {db}        # the HTTP API (pip install 'ticket-router\\[service]'; "
+            f"a key: ticket-router keys create --db {db})\n"
+            f"  ticket-router route my-tickets.jsonl --db {db}   # your own file: .jsonl, .json or .csv\n"
+            f"  ticket-router route --text \"No internet since 6am\" --customer C-1001 --db {db}")

@@ -1,24 +1,27 @@
 """The system prompt and the per-ticket message: gathered context first, then the ticket framed as data.
 
-The ticket is customer-written text. It goes inside a `<ticket>` block whose own tags are neutralised in the text,
-and the system prompt says that nothing inside it is an instruction. That is the first line of defence; the second
+The ticket is customer-written text. It goes inside a `<ticket>` block, and the system prompt says that nothing
+inside it is an instruction. Every untrusted piece of the message (the ticket, and the customer and outage data in
+the context) is neutralised first (`llm/framing.py`): no tag-like sequence survives, so it cannot leave its block. That is the first line of defence; the second
 is that the answer is a validated type with no priority or confidence in it, so obeying an injected instruction
 can at most pick a different (valid) category, which the blend with the embedded model then sends to review.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from ticket_router.domain import Ticket
+from ticket_router.llm.framing import cut, escape_tags, neutralise, normalise
 from ticket_router.llm.redact import Redactor
 from ticket_router.policy import RoutingPolicy
 from ticket_router.router import TicketContext
 
 PROMPT_VERSION = "agent-prompt-v2"
 MAX_TICKET_CHARS = 6000
-_TAG = re.compile(r"<\s*(/?)\s*(ticket|context)\b[^>]*>", re.IGNORECASE)
+# Redaction reads this much more than is sent, so an identifier that straddles the cut is still whole when
+# redacted (then cut): no half-redacted number goes out.
+REDACT_MARGIN = 1000
 
 
 def system_prompt(policy: RoutingPolicy) -> str:
@@ -54,11 +57,6 @@ Rules:
 """
 
 
-def _neutralise(text: str) -> str:
-    """The ticket cannot close its own block or open a fake context block."""
-    return _TAG.sub(lambda m: f"({m.group(1)}{m.group(2)})", text)
-
-
 def ticket_text(ticket: Ticket, redact: Redactor) -> str:
     """The ticket text exactly as the model sees it (also what evidence quotes are checked against)."""
     parts = []
@@ -66,7 +64,8 @@ def ticket_text(ticket: Ticket, redact: Redactor) -> str:
         parts.append(f"Subject: {ticket.subject.strip()}")
     if ticket.description.strip():
         parts.append(f"Description: {ticket.description.strip()}")
-    return _neutralise(redact("\n".join(parts)[:MAX_TICKET_CHARS]))
+    text = normalise("\n".join(parts))  # first: a full-width number is redacted like any other
+    return cut(escape_tags(redact(text[:MAX_TICKET_CHARS + REDACT_MARGIN])), MAX_TICKET_CHARS)
 
 
 def context_lines(context: TicketContext, now: datetime, redact: Redactor) -> list[str]:
@@ -93,7 +92,8 @@ def context_lines(context: TicketContext, now: datetime, redact: Redactor) -> li
 
 
 def ticket_message(ticket: Ticket, context: TicketContext, now: datetime, redact: Redactor) -> str:
-    facts = "\n".join(context_lines(context, now, redact))
+    # The context holds reference data any API key can set (regions, plans, outage ids): neutralised like the ticket.
+    facts = "\n".join(neutralise(line) for line in context_lines(context, now, redact))
     return (f"<context>\n{facts}\n</context>\n\n"
             f"<ticket>\n{ticket_text(ticket, redact)}\n</ticket>\n\n"
             "Route this ticket.")

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ticket_router.settings import Settings
+from ticket_router.settings import Settings, is_loopback_url
 
 MAX_TOKENS = 1024
 PROVIDERS = ("bedrock", "anthropic", "openai")
@@ -101,8 +101,9 @@ def _openai(settings: Settings, model_id: str, timeout: float, max_tokens: int) 
             f"model {model_id!r} is a Bedrock id: set TICKET_ROUTER_LLM_MODEL (and TICKET_ROUTER_LLM_SPECIALIST_MODEL "
             "when specialists are on) to a model the OpenAI-compatible endpoint serves, e.g. llama3.1 for Ollama")
     key = _api_key(settings, "OPENAI_API_KEY")
-    if not key and not settings.llm_base_url:
+    if not key and not is_loopback_url(settings.llm_base_url):
         raise ProviderConfigError("no OpenAI API key: set TICKET_ROUTER_LLM_API_KEY or OPENAI_API_KEY, or point "
-                                  "TICKET_ROUTER_LLM_BASE_URL at a local endpoint (Ollama, vLLM, LM Studio)")
+                                  "TICKET_ROUTER_LLM_BASE_URL at a local endpoint (Ollama, vLLM, LM Studio on "
+                                  "localhost, 127.0.0.1 or ::1), which needs none")
     return OpenAIModel(client_args=_client_args(settings, key or "not-needed", timeout), model_id=model_id,
                        stream=False, params={"temperature": 0.0, "max_tokens": max_tokens})

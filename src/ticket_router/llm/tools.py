@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from strands import ToolContext, tool
 
 from ticket_router.domain import Category, Service, Ticket
+from ticket_router.llm.framing import neutralise_values
 from ticket_router.llm.redact import Redactor
 from ticket_router.router import BatchContext, Router, TicketContext
 from ticket_router.tools import check_service_status as check_service_status_fn
@@ -39,12 +40,14 @@ def _tool_error(name: str, error: Exception) -> dict[str, Any]:
 
 
 def guarded(function: F) -> F:
-    """The wrapper returns a short error object instead of raising (see the module docstring)."""
+    """The wrapper returns a short error object instead of raising (see the module docstring), and every string in
+    what it returns is neutralised (`llm/framing.py`): a customer's region or an outage id set through the API
+    reaches the model as data, whatever tags it holds."""
     if inspect.iscoroutinefunction(function):
         @functools.wraps(function)
         async def run_async(*args: Any, **kwargs: Any) -> Any:
             try:
-                return await function(*args, **kwargs)
+                return neutralise_values(await function(*args, **kwargs))
             except Exception as error:  # noqa: BLE001 - reported to the model by type only
                 return _tool_error(function.__name__, error)
 
@@ -53,7 +56,7 @@ def guarded(function: F) -> F:
     @functools.wraps(function)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
-            return function(*args, **kwargs)
+            return neutralise_values(function(*args, **kwargs))
         except Exception as error:  # noqa: BLE001 - reported to the model by type only
             return _tool_error(function.__name__, error)
 

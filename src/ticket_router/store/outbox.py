@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, delete, func, insert, select, text, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from ticket_router.domain import Decision, Ticket
-from ticket_router.store.rows import decision_row, dialect_insert, ticket_row
-from ticket_router.store.schema import dead_letters, decisions, outbox, tickets
+from ticket_router.store.rows import TICKET_COLUMNS, decision_row, dialect_insert, ticket_row
+from ticket_router.store.schema import dead_letters, decisions, outbox, schema_version, tickets
 from ticket_router.store.service import DeadLetter, NewItem, OutboundMessage, OutboxCounts, PendingMessage
 
 if TYPE_CHECKING:
@@ -27,6 +27,15 @@ def _message_row(message: OutboundMessage) -> dict[str, Any]:
 
 def _ticket_insert(engine: Engine):  # type: ignore[no-untyped-def]
     return dialect_insert(engine, tickets).on_conflict_do_nothing(index_elements=["ticket_id"])
+
+
+def _ticket_upsert(engine: Engine):  # type: ignore[no-untyped-def]
+    # A decision is stored with the ticket text it was made from: a ticket routed again with new text (the CLI's
+    # --reroute) takes that text, so no decision attaches to text it never saw.
+    statement = dialect_insert(engine, tickets)
+    return statement.on_conflict_do_update(
+        index_elements=["ticket_id"],
+        set_={c: statement.excluded[c] for c in TICKET_COLUMNS if c != "ticket_id"})
 
 
 def _new_ticket_insert(engine: Engine):  # type: ignore[no-untyped-def]
@@ -64,7 +73,7 @@ class SqlOutbox:
             return
         ticket_rows, decision_rows = [ticket_row(t) for t, _ in items], [decision_row(d) for _, d in items]
         with self.engine.begin() as conn:
-            conn.execute(_ticket_insert(self.engine), ticket_rows)
+            conn.execute(_ticket_upsert(self.engine), ticket_rows)
             conn.execute(insert(decisions), decision_rows)
             if messages:
                 conn.execute(insert(outbox), [_message_row(m) for m in messages])
@@ -85,8 +94,13 @@ class SqlOutbox:
             return [Decision.model_validate_json(p) for p in conn.execute(query).scalars()]
 
     def ping(self) -> bool:
-        with self.engine.connect() as conn:
-            return conn.execute(text("SELECT 1")).scalar() == 1
+        """True when decisions can be stored: a committed write (the newest schema_version row rewritten as it
+        is), so a full disk or a read-only database fails here as every write would, not only a dead server."""
+        newest = select(func.max(schema_version.c.version)).scalar_subquery()
+        with self.engine.begin() as conn:
+            conn.execute(update(schema_version).where(schema_version.c.version == newest)
+                         .values(version=schema_version.c.version))
+        return True
 
     # the outbox --------------------------------------------------------------------------------------------
     def claim_due_messages(self, now: datetime, limit: int, lease_seconds: float) -> list[PendingMessage]:

@@ -78,8 +78,8 @@ class ServiceStore(Store, Protocol):
 
     def save_decisions_with_outbox(self, items: list[tuple[Ticket, Decision]],
                                    messages: list[OutboundMessage]) -> None:
-        """Like `save_decisions` (an existing ticket keeps its row, the decision is added), plus the messages,
-        all in one transaction."""
+        """Like `save_decisions` (an existing ticket's row takes the text the decision was made from, the decision
+        is added), plus the messages, all in one transaction."""
         ...
 
     def get_decisions(self, ticket_ids: list[str]) -> dict[str, Decision]:
@@ -90,7 +90,9 @@ class ServiceStore(Store, Protocol):
         """Every decision a ticket got, newest first."""
         ...
 
-    def ping(self) -> bool: ...
+    def ping(self) -> bool:
+        """True when decisions can be stored (a write, not only a read); raises the backend's error otherwise."""
+        ...
 
     # the outbox --------------------------------------------------------------------------------------------
     def claim_due_messages(self, now: datetime, limit: int, lease_seconds: float) -> list[PendingMessage]: ...

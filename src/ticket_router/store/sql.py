@@ -186,7 +186,7 @@ class SqlStore(SqlOutbox, SqlApiKeys):
     def get_ticket(self, ticket_id: str) -> Ticket | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(tickets).where(tickets.c.ticket_id == ticket_id)).mappings().first()
-        return Ticket.model_validate(dict(row)) if row else None
+        return Ticket.model_validate(dict(row), context={"stored": True}) if row else None
 
     def list_decisions(self, since: datetime | None = None, limit: int = 10000,
                        until: datetime | None = None) -> list[Decision]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -11,6 +12,9 @@ from ticket_router.api.deps import ServicesDep, TicketsDep
 from ticket_router.api.schemas import HealthPublic, OutboxStatsPublic, StatsPublic
 from ticket_router.api.validation import parse_datetime
 from ticket_router.bootstrap import UnavailableClassifier
+from ticket_router.store.faults import database_cause
+
+log = logging.getLogger(__name__)
 
 probes = APIRouter(tags=["operations"])
 stats_router = APIRouter(tags=["operations"])
@@ -24,12 +28,14 @@ def healthz() -> HealthPublic:
 
 @probes.get("/readyz", response_model=HealthPublic, responses={503: {"model": HealthPublic}})
 def readyz(services: ServicesDep, response: Response) -> HealthPublic:
-    """Readiness: the database answers and the model is loaded."""
+    """Readiness: decisions can be stored (a write to the database succeeds) and the model is loaded."""
     checks = {}
     try:
         checks["database"] = "ok" if services.store.ping() else "unavailable"
     except Exception as error:  # noqa: BLE001 - a probe reports the failure (503), it does not raise it
-        checks["database"] = f"unavailable ({type(error).__name__})"
+        cause = database_cause(error)
+        log.warning("readiness: decisions cannot be stored", extra={"cause": cause})
+        checks["database"] = f"unavailable ({cause})"
     classifier = services.router.classifier
     checks["model"] = "unavailable" if isinstance(classifier, UnavailableClassifier) else (
         f"{classifier.info.name}/{classifier.info.version}")

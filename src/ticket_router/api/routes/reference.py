@@ -8,13 +8,20 @@ from fastapi import APIRouter, Body, HTTPException, Path, Query, status
 
 from ticket_router.api.deps import StoreDep
 from ticket_router.api.errors import NOT_FOUND
-from ticket_router.api.schemas import CustomerPublic, CustomerUpdate, OutageCreate, OutagePublic, OutageResolve
+from ticket_router.api.schemas import (
+    CONTROL_CHARS,
+    CustomerPublic,
+    CustomerUpdate,
+    OutageCreate,
+    OutagePublic,
+    OutageResolve,
+)
 from ticket_router.api.validation import build, utc_datetime
 from ticket_router.domain import Customer, Outage, utcnow
 
 router = APIRouter(tags=["reference data"])
 
-RefId = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[^\x00]+$")]
+RefId = Annotated[str, Path(min_length=1, max_length=100, pattern=f"^[^{CONTROL_CHARS}]+$")]
 
 
 @router.put("/customers/{customer_id}", response_model=CustomerPublic)
@@ -53,7 +60,9 @@ def list_outages(store: StoreDep,
 def resolve_outage(outage_id: RefId, store: StoreDep,
                    body: Annotated[OutageResolve | None, Body()] = None) -> OutagePublic:
     ended_at = utc_datetime((body.ended_at if body else None) or utcnow(), "ended_at")
-    if not store.resolve_outage(outage_id, ended_at):
+    found = next((o for o in store.list_outages() if o.outage_id == outage_id), None)
+    if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "unknown outage")
-    outage = next(o for o in store.list_outages() if o.outage_id == outage_id)
+    outage = build(Outage, **{**found.model_dump(), "ended_at": ended_at})  # 400 when it would end before it started
+    store.resolve_outage(outage_id, ended_at)
     return OutagePublic.model_validate(outage.model_dump())

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, HTTPException, Path, Response, status
 from ticket_router.api.deps import DispatcherDep, TicketsDep
 from ticket_router.api.errors import NOT_FOUND
 from ticket_router.api.schemas import (
+    CONTROL_CHARS,
     BatchCreate,
     BatchPublic,
     DecisionPublic,
@@ -24,7 +25,7 @@ from ticket_router.domain import Decision
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
-TicketId = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[^\x00]+$")]
+TicketId = Annotated[str, Path(min_length=1, max_length=200, pattern=f"^[^{CONTROL_CHARS}]+$")]
 
 
 def _public(decision: Decision) -> DecisionPublic:
