@@ -16,13 +16,18 @@ def call(method: str, path: str, body: object = None, raw: str | None = None) ->
 
 
 def test_a_ticket_is_pending_until_routed_then_shows_its_decision(stack):
-    post({"ticket_id": "T 1/x", "description": "No internet since 6am"})
-    assert call("GET", "/tickets/T%201%2Fx") == (202, {"ticket_id": "T 1/x", "status": "pending"})
+    post({"ticket_id": "T 1:x", "description": "No internet since 6am"})
+    assert call("GET", "/tickets/T%201%3Ax") == (202, {"ticket_id": "T 1:x", "status": "pending"})
     stack.drain(stack.route, route.handler)
-    status, body = call("GET", "/tickets/T%201%2Fx")
+    status, body = call("GET", "/tickets/T%201%3Ax")
     assert status == 200 and body["ticket"]["description"] == "No internet since 6am"
-    assert body["decision"]["decision_id"] == stack.store.get_decision("T 1/x").decision_id
+    assert body["decision"]["decision_id"] == stack.store.get_decision("T 1:x").decision_id
     assert [d["decision_id"] for d in body["history"]] == [body["decision"]["decision_id"]]
+
+
+def test_a_ticket_id_with_a_slash_is_refused_at_ingestion_naming_the_field(stack):
+    answer = post({"ticket_id": "T 1/x", "description": "No internet since 6am"})
+    assert answer["statusCode"] == 400 and "ticket_id" in answer["body"]
 
 
 def test_unknown_tickets_and_routes_are_404(stack):

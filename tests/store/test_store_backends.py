@@ -65,8 +65,16 @@ def test_router_writes_through_the_store_and_a_reroute_is_the_latest(service_sto
     assert service_store.get_decision("unknown") is None and service_store.get_ticket("unknown") is None
 
 
-def test_save_decisions_keeps_an_existing_ticket(service_store):
-    service_store.save_decisions([(ticket("first text", ticket_id="K"), decision("K"))])
+def test_a_ticket_stored_again_takes_the_text_its_new_decision_was_made_from(service_store):
+    service_store.save_decisions([(ticket("first text", ticket_id="K", customer_id="C-9"), decision("K"))])
     service_store.save_decisions([(ticket("other text", ticket_id="K"), decision("K", decision_id="d-K2"))])
-    assert service_store.get_ticket("K").description == "first text"
+    stored = service_store.get_ticket("K")
+    assert stored.description == "other text" and stored.customer_id is None
     assert len(service_store.list_decision_rows()) == 2
+
+
+def test_ping_is_a_write_that_changes_nothing_visible(service_store):
+    service_store.save_decisions([(ticket("some text", ticket_id="P"), decision("P"))])
+    assert service_store.ping() and service_store.ping()
+    assert service_store.get_ticket("P").description == "some text"
+    assert len(service_store.list_decision_rows()) == 1

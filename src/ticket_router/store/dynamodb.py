@@ -236,12 +236,12 @@ class DynamoStore(DynamoService):
 
     def get_ticket(self, ticket_id: str) -> Ticket | None:
         item = self.tables.tickets.get_item(Key={"ticket_id": ticket_id}, ConsistentRead=True).get("Item")
-        return Ticket.model_validate(item) if item else None
+        return Ticket.model_validate(item, context={"stored": True}) if item else None
 
     def get_tickets(self, ticket_ids: list[str]) -> dict[str, Ticket]:
         """Many tickets in one request (unknown ids are absent)."""
         items = self._get_many(self.tables.tickets, "ticket_id", ticket_ids)
-        return {item["ticket_id"]: Ticket.model_validate(item) for item in items}
+        return {item["ticket_id"]: Ticket.model_validate(item, context={"stored": True}) for item in items}
 
     def list_ticket_decisions(self, ticket_id: str) -> list[Decision]:
         from boto3.dynamodb.conditions import Key
@@ -296,10 +296,6 @@ class DynamoStore(DynamoService):
 
     def is_empty(self) -> bool:
         return not self.tables.customers.scan(Limit=1, ProjectionExpression="customer_id").get("Items")
-
-    def ping(self) -> bool:
-        self.tables.tickets.get_item(Key={"ticket_id": "-"}, ProjectionExpression="ticket_id")
-        return True
 
     def close(self) -> None:
         """boto3 keeps no connection that needs closing."""

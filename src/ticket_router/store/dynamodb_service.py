@@ -120,7 +120,7 @@ class DynamoService:
 
     def save_decisions_with_outbox(self, items: list[tuple[Ticket, Decision]],
                                    messages: list[OutboundMessage]) -> None:
-        """The decisions (an existing ticket keeps its item), then their messages. Not one transaction: the order
+        """The decisions (an existing ticket's item takes the text the decision was made from), then their messages. Not one transaction: the order
         keeps a crash harmless (a decision without its message is found by `outbox` and `reroute`)."""
         for ticket, decision in items:
             try:
@@ -128,12 +128,32 @@ class DynamoService:
                                                ConditionExpression="attribute_not_exists(decision_id)")
             except self.client.exceptions.ConditionalCheckFailedException:
                 raise DuplicateDecision(f"decision {decision.decision_id} is already stored") from None
-            self._put_if_new(ticket)
+            if not self._put_if_new(ticket):
+                self._take_text(ticket)
             self._set_latest(decision)
         if messages:
             with self.tables.outbox.batch_writer() as batch:
                 for message_id, message in zip(self._next_ids(len(messages)), messages):
                     batch.put_item(Item=_message_item(message_id, message))
+
+    def _take_text(self, ticket: Ticket) -> None:
+        """A stored ticket takes `ticket`'s fields (its latest-decision fields stay): no decision attaches to text
+        it was not made from (the CLI's --reroute)."""
+        fields = {k: v for k, v in ticket_item(ticket).items() if k != "ticket_id"}
+        gone = [k for k in ("customer_id", "channel") if k not in fields]
+        expression = "SET " + ", ".join(f"#{k} = :{k}" for k in fields)
+        if gone:
+            expression += " REMOVE " + ", ".join(f"#{k}" for k in gone)
+        self.tables.tickets.update_item(
+            Key={"ticket_id": ticket.ticket_id}, UpdateExpression=expression,
+            ExpressionAttributeNames={f"#{k}": k for k in [*fields, *gone]},
+            ExpressionAttributeValues={f":{k}": v for k, v in fields.items()})
+
+    def ping(self) -> bool:
+        """A write (the outbox counter item, unchanged): readiness means decisions can be stored, not only read."""
+        self.tables.outbox.update_item(Key=_COUNTER, UpdateExpression="ADD last_id :zero",
+                                       ExpressionAttributeValues={":zero": 0})
+        return True
 
     def accept_tickets(self, tickets: list[Ticket]) -> list[bool]:
         """Store each ticket whose id is new (a conditional put); True where it was new. The serverless chain's
