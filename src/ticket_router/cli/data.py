@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ticket_router.bootstrap import build_router, open_configured_store, policy_for
-from ticket_router.cli.common import DbOption, fail, read_input, settings_with, stderr
+from ticket_router.cli.common import DbOption, ModelOption, fail, read_input, settings_with, stderr
 from ticket_router.domain import Team
 from ticket_router.ingest import Rejected, raw_records, read_customers, read_outages, split, to_ticket
 
@@ -89,6 +89,7 @@ def evaluate(
     file: Annotated[str, typer.Argument(help="Tickets with a gold `team` field (.jsonl, .json or .csv).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
     db: DbOption = None,
+    model: ModelOption = None,
 ) -> None:
     """Accuracy, macro-F1, per-team precision/recall, confusion matrix and calibration (ECE) on FILE."""
     from ticket_router.ingest import InputError, detect_format
@@ -121,7 +122,7 @@ def evaluate(
         gold.append(team)
     if not tickets:
         fail("no valid labelled tickets to evaluate", code=1)
-    settings = settings_with(db)
+    settings = settings_with(db, model=model)
     store = open_configured_store(settings)
     try:
         decisions = build_router(settings, store).route_many(tickets, save=False)
