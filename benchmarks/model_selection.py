@@ -57,7 +57,7 @@ def main() -> None:
     for C in (1.0, 4.0, 16.0):
         for with_copies in (False, True):
             rows = slice(None) if with_copies else slice(0, len(examples))
-            head = fit_head(vectors[rows], (labels + [c.category.value for c in copies])[rows], None, 13)
+            head = fit_head(vectors[rows], (labels + [c.category.value for c in copies])[rows], None, 13, C=C)
             probs = {n: head.predict_proba(dev_vectors[n]) for n in DEV}
             head_probs[(C, with_copies)] = probs
             print(f"  MiniLM C={C:<4} copies={with_copies!s:<5} "

@@ -50,13 +50,13 @@ def encoder_digest() -> str:
 
 
 def fit_head(vectors: np.ndarray, labels: Sequence[str], weights: np.ndarray | None, seed: int,
-             start: EnsembleClassifier | None = None) -> Any:
+             start: EnsembleClassifier | None = None, C: float = HEAD_C) -> Any:
     """The embedding head; from `start`'s head coefficients when given (a refit: fewer iterations)."""
     from sklearn.linear_model import LogisticRegression
 
     from ticket_router.model.train import warm_started
 
-    head = LogisticRegression(C=HEAD_C, max_iter=3000, class_weight="balanced", random_state=seed)
+    head = LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=seed)
     if start is not None:
         head = warm_started(head, start.categories, start.head_coef, start.head_intercept)
     return head.fit(vectors, list(labels), sample_weight=weights)
