@@ -38,7 +38,8 @@ def build_services(settings: Settings, store: ServiceStore | None = None, router
     worker = DeliveryWorker(store, adapter, on_outcome=metrics.record_delivery) if adapter else None
     service = TicketService(store, engine_picker(settings, router), outbox_enabled=adapter is not None,
                             on_decisions=metrics.record_decisions,
-                            on_outbox_write=worker.wake if worker else (lambda: None))
+                            on_outbox_write=worker.wake if worker else (lambda: None),
+                            on_saved=router.shadow.score if router.shadow else (lambda items: None))
     verifier = ApiKeyVerifier(settings.api_key_list(), store)
     return Services(settings=settings, store=store, router=router, tickets=service,
                     dispatcher=BatchDispatcher(service, default_engine=settings.engine), verifier=verifier,
@@ -52,6 +53,8 @@ def create_app(settings: Settings, store: ServiceStore | None = None, router: Ro
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services.dispatcher.start()
+        if services.router.watcher is not None:
+            services.router.watcher.start()  # a promotion is picked up within `model_poll_s`
         if services.worker is not None:
             services.worker.start()
             log.info("outbox worker started", extra={"adapter": services.settings.ticketing_adapter})
@@ -59,6 +62,8 @@ def create_app(settings: Settings, store: ServiceStore | None = None, router: Ro
             yield
         finally:
             services.dispatcher.stop()
+            if services.router.watcher is not None:
+                services.router.watcher.stop()
             if services.worker is not None:
                 services.worker.stop()
                 services.worker.adapter.close()
