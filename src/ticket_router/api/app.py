@@ -16,7 +16,7 @@ from ticket_router.api.engines import engine_picker
 from ticket_router.api.errors import AUTH_RESPONSES, ERROR_RESPONSES, install_error_handlers, install_openapi
 from ticket_router.api.metrics import Metrics
 from ticket_router.api.middleware import RequestContext
-from ticket_router.api.routes import ops, reference, tickets
+from ticket_router.api.routes import models, ops, reference, tickets
 from ticket_router.api.service import TicketService
 from ticket_router.apikeys import ApiKeyVerifier
 from ticket_router.bootstrap import build_router, open_configured_store
@@ -90,6 +90,7 @@ def create_app(settings: Settings, store: ServiceStore | None = None, router: Ro
     v1.include_router(tickets.router)
     v1.include_router(reference.router)
     v1.include_router(ops.stats_router)
+    v1.include_router(models.router)
     app.include_router(ops.probes)
     app.include_router(v1)
     app.add_middleware(RequestContext, metrics=services.metrics, templates=lambda: [*app.openapi()["paths"], "/docs"])
