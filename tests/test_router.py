@@ -21,7 +21,7 @@ def test_vip_in_outage_reporting_internet_down_is_p0_network(router):
     assert decision.active_outages == ["OUT-2026-1101"] and decision.vip
     assert "OUT-2026-1101" in decision.reasoning and "P0" in decision.reasoning
     assert set(decision.priority_factors) == {"vip_status", "issue_severity", "ticket_age", "outage_status"}
-    assert decision.model.name == "tfidf-lr" and decision.policy_version == "policy-v1"
+    assert decision.model.name == "tfidf-lr" and decision.policy_version == "policy-v2"
 
 
 @pytest.mark.parametrize(

@@ -23,15 +23,41 @@ DEFAULT_CATEGORY_TEAM: Mapping[Category, Team] = {
 SERVICE_CATEGORIES = frozenset({Category.NETWORK_OUTAGE, Category.TECHNICAL_PROBLEM})
 
 TEAM_DESCRIPTIONS: Mapping[Team, str] = {
-    Team.NETWORK_OPERATIONS: "Outages, no signal or coverage, dropped calls, slow or unstable speeds, "
-    "throttling, area-wide and line faults.",
-    Team.BILLING_SUPPORT: "Bills, charges, fees, refunds, credits, payments, price rises, promotions, "
-    "data-cap overage charges.",
-    Team.TECHNICAL_SUPPORT: "Customer devices and configuration: modem/router, Wi-Fi setup, TV box, "
-    "handset, SIM/eSIM, voicemail, email, apps, installations.",
-    Team.ACCOUNT_MANAGEMENT: "The account itself: login, passwords, locked accounts, personal details, "
-    "plan changes, contracts, cancellation, moving, fraud, customer-service complaints.",
+    Team.NETWORK_OPERATIONS: "The operator's network does not deliver the service: outages, no service, intermittent "
+    "drops, slow speeds against the plan, latency, packet loss, throttling, blocked ports, area-wide DNS failures, no "
+    "signal or coverage, dropped calls, mobile data not working, outage ETAs, and addresses the operator does not "
+    "serve or has not built out to.",
+    Team.BILLING_SUPPORT: "Money: bills, charges, fees, overcharges, unauthorized or fraudulent charges, refunds, "
+    "credits, deposits to return, payments and autopay, late fees, collections, shut-off for non-payment, price "
+    "rises, 'too expensive' and price comparisons, deals and promised prices, data caps and overage (a cap is a "
+    "pricing policy), charges for equipment or technician visits, top-up and mobile-money transactions.",
+    Team.TECHNICAL_SUPPORT: "The customer's equipment, software and field service: modem, router, gateway, home "
+    "Wi-Fi, hotspot, set-top box, DVR, remote, handset and unlocking, SIM and eSIM, voicemail, the operator's email "
+    "service, apps and streaming apps on devices, device configuration, installation, technician appointments and "
+    "no-shows, one device that cannot connect while others can.",
+    Team.ACCOUNT_MANAGEMENT: "The relationship and the contract: cancellation, termination or disconnection, "
+    "contracts and terms, plan or service changes without consent, upgrades and plan changes, porting a number, "
+    "moving service, credit checks and deposits to open an account, ownership, login and passwords, locked "
+    "accounts, personal data and privacy, identity theft and account takeover, orders never placed.",
 }
+
+# How to decide the cases the team descriptions leave open (shown to an LLM with the descriptions).
+ROUTING_GUIDANCE: tuple[str, ...] = (
+    "Route to the team that must act for the customer's problem to be resolved; a mixed ticket goes by its main "
+    "issue.",
+    "A complaint about customer service goes to the team for the underlying problem (billing and customer service "
+    "is Billing Support; awful service about a connection is Network Operations); with no other problem it is "
+    "Account Management.",
+    "Money from an account action: Billing Support when the customer disputes the money (refund, collections, a "
+    "fee); Account Management when they dispute the action itself (cancellation not done, service added without "
+    "consent).",
+    "'Internet' is not a network word by itself: 'Internet too expensive', 'Internet deals' and 'Internet data "
+    "cap' are Billing Support; 'Internet installation' is Technical Support; 'Internet service termination' is "
+    "Account Management.",
+    "One device or one home with faulty equipment is Technical Support; no service at all, or a whole area, is "
+    "Network Operations.",
+)
+
 
 
 class PriorityWeights(BaseModel):
@@ -48,9 +74,10 @@ class RoutingPolicy(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    version: str = "policy-v1"
+    version: str = "policy-v2"
     category_team: Mapping[Category, Team] = Field(default_factory=lambda: dict(DEFAULT_CATEGORY_TEAM))
     team_descriptions: Mapping[Team, str] = Field(default_factory=lambda: dict(TEAM_DESCRIPTIONS))
+    guidance: tuple[str, ...] = ROUTING_GUIDANCE
     review_threshold: float = Field(default=0.70, ge=0.0, le=1.0)
     # A category is secondary when the model gives it this probability, or the text has this many of its cues.
     secondary_category_threshold: float = Field(default=0.20, ge=0.0, le=1.0)

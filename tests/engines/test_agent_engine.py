@@ -148,7 +148,7 @@ def test_model_name_records_provider_model_and_prompt_version(router):
     model = ScriptedModel([answer("Account Access", "Account Management")])
     decision = agent_engine(router, model).route(make_ticket(router, "locked out of my account"), save=False)
     assert decision.model.name == "scripted:us.anthropic.claude-sonnet-4-5-20250929-v1:0"
-    assert decision.model.version.startswith("agent-prompt-v1+")
+    assert decision.model.version.startswith("agent-prompt-v2+")
 
 
 def test_redaction_is_on_by_default_and_can_be_turned_off(router):

@@ -5,7 +5,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from ticket_router.model.candidate import shipped_artifact
 from ticket_router.model.corpus import load_corpus
+from ticket_router.model.registry import TRAINED
 from ticket_router.model.tfidf import TfidfClassifier
 from ticket_router.model.train import default_model_path, fit_temperature, train_tfidf
 
@@ -33,9 +35,10 @@ def test_same_corpus_and_seed_give_the_same_model(tmp_path):
     assert loaded.meta["corpus_sha256"] == digest
 
 
-def test_shipped_model_was_trained_on_the_current_corpus():
+@pytest.mark.parametrize("name", TRAINED)
+def test_shipped_model_was_trained_on_the_current_corpus(name):
     _, digest = load_corpus(CORPUS)
-    shipped = TfidfClassifier.load(default_model_path())
+    shipped = shipped_artifact(name)
     assert shipped.meta["corpus_sha256"] == digest, "run `ticket-router train` and commit the model"
 
 

@@ -16,7 +16,7 @@ from ticket_router.llm.redact import Redactor
 from ticket_router.policy import RoutingPolicy
 from ticket_router.router import TicketContext
 
-PROMPT_VERSION = "agent-prompt-v1"
+PROMPT_VERSION = "agent-prompt-v2"
 MAX_TICKET_CHARS = 6000
 _TAG = re.compile(r"<\s*(/?)\s*(ticket|context)\b[^>]*>", re.IGNORECASE)
 
@@ -26,10 +26,14 @@ def system_prompt(policy: RoutingPolicy) -> str:
         f"- {category.value} -> {team.value}: {policy.team_descriptions.get(team, '')}"
         for category, team in policy.category_team.items()
     )
+    guidance = "\n".join(f"- {rule}" for rule in policy.guidance)
     return f"""You route telecom customer-support tickets to the team that should handle them.
 
 Categories and the team each one goes to:
 {teams}
+
+How to decide between teams:
+{guidance}
 
 How to work:
 1. The <context> block holds what the system already looked up: the customer, active outages matching the

@@ -49,3 +49,11 @@ def load_corpus(directory: Path) -> tuple[list[LabelledTicket], str]:
             if example.text:
                 examples.append(example)
     return examples, digest.hexdigest()
+
+
+def default_corpus_dir() -> Path:
+    """The shipped corpus: the copy inside an installed wheel, else the repository's `data/training`."""
+    packaged = Path(__file__).parents[1] / "data" / "training"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "data" / "training"

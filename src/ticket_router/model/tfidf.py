@@ -10,6 +10,7 @@ a Lambda package should not pay. `tests/model/test_train.py` checks that these l
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import unicodedata
@@ -107,6 +108,12 @@ def _tfidf(counts: Counter[int], idf: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return indices, values / np.linalg.norm(values)
 
 
+def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()
+
+
 def softmax(logits: np.ndarray) -> np.ndarray:
     shifted = logits - logits.max(axis=-1, keepdims=True)
     exp = np.exp(shifted)
@@ -165,6 +172,21 @@ class TfidfClassifier:
         logits = self._word_coef[:, words[0]] @ words[1] + self._char_coef[:, chars[0]] @ chars[1] + self.intercept
         return words, logits
 
+    def feature_rows(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The TF-IDF features of `texts` as CSR parts (indptr, indices, values), words then characters in the
+        order of `coef`'s columns: retraining on new examples reuses this fitted vocabulary and IDF."""
+        indptr, indices, values = [0], [], []
+        offset = len(self.word_names)
+        for text in texts:
+            text = clip(text)
+            words = _tfidf(Counter(self._words[g] for g in word_ngrams(text) if g in self._words), self.word_idf)
+            chars = _tfidf(self._char_counts(text), self.char_idf)
+            indices.extend((words[0], chars[0] + offset))
+            values.extend((words[1], chars[1]))
+            indptr.append(indptr[-1] + len(words[0]) + len(chars[0]))
+        return (np.array(indptr, dtype=np.int64), np.concatenate(indices) if indices else np.zeros(0, np.int64),
+                np.concatenate(values) if values else np.zeros(0))
+
     def logits(self, texts: Sequence[str]) -> np.ndarray:
         return np.array([self._rows(t)[1] for t in texts]).reshape(len(texts), len(self.categories))
 
@@ -183,35 +205,47 @@ class TfidfClassifier:
         return predictions
 
     # files -----------------------------------------------------------------------------------------------
-    def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def arrays(self, prefix: str = "") -> dict[str, np.ndarray]:
+        """The model as named arrays (one JSON header among them), for an `.npz` file of its own or inside
+        another model's file under `prefix`."""
         header = {**self.meta, "categories": [c.value for c in self.categories], "temperature": self.temperature,
                   "word_pattern": WORD_PATTERN, "word_ngrams": WORD_NGRAMS, "char_ngrams": CHAR_NGRAMS,
                   "stemmer": STEMMER}
-        with path.open("wb") as out:
-            np.savez_compressed(
-                out,
-                header=np.array(json.dumps(header)),
-                word_vocabulary=np.array(self.word_names),
-                char_vocabulary=np.array(self.char_names),
-                word_idf=self.word_idf, char_idf=self.char_idf, coef=self.coef, intercept=self.intercept,
-            )
+        arrays = {"header": np.array(json.dumps(header)), "word_vocabulary": np.array(self.word_names),
+                  "char_vocabulary": np.array(self.char_names), "word_idf": self.word_idf,
+                  "char_idf": self.char_idf, "coef": self.coef, "intercept": self.intercept}
+        return {prefix + key: value for key, value in arrays.items()}
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(npz_bytes(self.arrays()))
+
+    def to_bytes(self) -> bytes:
+        return npz_bytes(self.arrays())
 
     @classmethod
     def load(cls, path: Path) -> TfidfClassifier:
-        with np.load(path, allow_pickle=False) as data:
-            header = json.loads(str(data["header"]))
-            analyzers = (header["word_pattern"], tuple(header["word_ngrams"]), tuple(header["char_ngrams"]),
-                         header.get("stemmer"))
-            if analyzers != (WORD_PATTERN, WORD_NGRAMS, CHAR_NGRAMS, STEMMER):
-                raise ValueError(f"{path.name} was built with other analyzer settings; retrain it")
-            return cls(
-                word_vocabulary=data["word_vocabulary"].tolist(), word_idf=data["word_idf"],
-                char_vocabulary=data["char_vocabulary"].tolist(), char_idf=data["char_idf"],
-                coef=data["coef"], intercept=data["intercept"],
-                categories=[Category(c) for c in header["categories"]], temperature=float(header["temperature"]),
-                meta=header,
-            )
+        return cls.from_bytes(path.read_bytes(), label=path.name)
+
+    @classmethod
+    def from_bytes(cls, payload: bytes, label: str = "model") -> TfidfClassifier:
+        with np.load(io.BytesIO(payload), allow_pickle=False) as data:
+            return cls.from_arrays(data, label=label)
+
+    @classmethod
+    def from_arrays(cls, data: Any, prefix: str = "", label: str = "model") -> TfidfClassifier:
+        header = json.loads(str(data[prefix + "header"]))
+        analyzers = (header["word_pattern"], tuple(header["word_ngrams"]), tuple(header["char_ngrams"]),
+                     header.get("stemmer"))
+        if analyzers != (WORD_PATTERN, WORD_NGRAMS, CHAR_NGRAMS, STEMMER):
+            raise ValueError(f"{label} was built with other analyzer settings; retrain it")
+        return cls(
+            word_vocabulary=data[prefix + "word_vocabulary"].tolist(), word_idf=data[prefix + "word_idf"],
+            char_vocabulary=data[prefix + "char_vocabulary"].tolist(), char_idf=data[prefix + "char_idf"],
+            coef=data[prefix + "coef"], intercept=data[prefix + "intercept"],
+            categories=[Category(c) for c in header["categories"]], temperature=float(header["temperature"]),
+            meta=header,
+        )
 
     @classmethod
     def from_pipeline(cls, pipeline: Any, temperature: float, meta: dict[str, Any]) -> TfidfClassifier:
@@ -227,7 +261,7 @@ class TfidfClassifier:
         )
 
 
-def build_pipeline(seed: int) -> Any:
+def build_pipeline(seed: int, C: float = 8.0) -> Any:
     """The scikit-learn pipeline `train.py` fits, with this module's analyzers."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -239,5 +273,5 @@ def build_pipeline(seed: int) -> Any:
             ("chars", TfidfVectorizer(analyzer=char_wb_ngrams, sublinear_tf=True, min_df=3, max_features=60000)),
         ]
     )
-    clf = LogisticRegression(C=8.0, max_iter=3000, class_weight="balanced", random_state=seed)
+    clf = LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=seed)
     return Pipeline([("features", features), ("clf", clf)])

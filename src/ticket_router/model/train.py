@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
 
 
 def train_tfidf(
-    examples: list[LabelledTicket], corpus_sha256: str, seed: int = 13
+    examples: list[LabelledTicket], corpus_sha256: str, seed: int = 13, name: str = "tfidf-lr-v2", C: float = 8.0,
 ) -> tuple[TfidfClassifier, Any]:
     """The exported (numpy) model and the fitted sklearn pipeline it came from."""
     import sklearn
@@ -33,15 +34,16 @@ def train_tfidf(
 
     texts = [e.text for e in examples]
     labels = [e.category.value for e in examples]
-    pipeline = tfidf.build_pipeline(seed)
+    pipeline = tfidf.build_pipeline(seed, C=C)
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
     out_of_fold = cross_val_predict(pipeline, texts, labels, cv=folds, method="decision_function")
     classes = sorted(set(labels))
     temperature = fit_temperature(out_of_fold, np.array([classes.index(label) for label in labels]))
     pipeline.fit(texts, labels)
     meta = {
-        "name": tfidf.NAME,
-        "version": tfidf.VERSION,
+        "name": name,
+        "version": "1",
+        "C": C,
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "examples": len(examples),
         "corpus_sha256": corpus_sha256,
@@ -54,4 +56,44 @@ def train_tfidf(
 
 
 def default_model_path() -> Path:
-    return Path(__file__).parent / "artifacts" / f"{tfidf.NAME}-v{tfidf.VERSION}.npz"
+    """Where `ticket-router train` writes the TF-IDF model."""
+    from ticket_router.model.registry import artifact_path
+
+    return artifact_path("tfidf-lr-v2")
+
+
+def retrain_tfidf(
+    base_payload: bytes, examples: list[LabelledTicket], digest: str, extra: list[LabelledTicket], weight: float,
+    seed: int,
+) -> tuple[bytes, dict[str, Any]]:
+    """The TF-IDF model refitted on corpus + `extra` (weighted), keeping the base model's fitted vocabulary, IDF
+    and temperature: only the logistic regression is refitted, so a call takes seconds, not minutes."""
+    from scipy.sparse import csr_matrix, vstack
+    from sklearn.linear_model import LogisticRegression
+
+    from ticket_router.model.candidate import cached_arrays
+
+    base = TfidfClassifier.from_bytes(base_payload)
+    width = len(base.word_names) + len(base.char_names)
+
+    def matrix(texts: list[str]) -> Any:
+        indptr, indices, values = base.feature_rows(texts)
+        return csr_matrix((values, indices, indptr), shape=(len(texts), width))
+
+    key = f"tfidf-features:{digest}:{hashlib.sha256(base_payload).hexdigest()}"
+    parts = cached_arrays(key, lambda: dict(zip(("indptr", "indices", "values"),
+                                                base.feature_rows([e.text for e in examples]))))
+    corpus = csr_matrix((parts["values"], parts["indices"], parts["indptr"]), shape=(len(examples), width))
+    features = vstack([corpus, matrix([e.text for e in extra])]) if extra else corpus
+    labels = [e.category.value for e in examples + extra]
+    weights = np.concatenate([np.ones(len(examples)), np.full(len(extra), weight)])
+    clf = LogisticRegression(C=float(base.meta.get("C", 8.0)), max_iter=3000, class_weight="balanced",
+                             random_state=seed)
+    clf.fit(features, labels, sample_weight=weights)
+    columns = [list(clf.classes_).index(c.value) for c in base.categories]  # the corpus has every category
+    coef, intercept = clf.coef_[columns], clf.intercept_[columns]
+    meta = {**base.meta, "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "examples": len(examples) + len(extra)}
+    model = TfidfClassifier(base.word_names, base.word_idf, base.char_names, base.char_idf, coef, intercept,
+                            base.categories, base.temperature, meta)
+    return model.to_bytes(), {"trained_at": meta["trained_at"]}

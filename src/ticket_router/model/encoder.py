@@ -1,0 +1,86 @@
+"""The sentence encoder at run time: all-MiniLM-L6-v2, int8 ONNX, through onnxruntime and tokenizers (no PyTorch).
+
+Mean pooling over the attention mask and L2 normalisation, as sentence-transformers does for this model. The
+ONNX file and tokenizer are shipped in `artifacts/` and made by `export_encoder.py` (`train --export-encoder`).
+
+Speed: texts are deduplicated, sorted by token count and run in batches of similar length, so a batch of short
+titles is not padded to the length of one long email; at most `max_tokens` tokens are read per text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+DIMENSIONS = 384
+
+
+@dataclass(frozen=True)
+class EncoderFiles:
+    onnx: Path
+    tokenizer: Path
+
+
+DEFAULT_ENCODER = EncoderFiles(onnx=ARTIFACTS / "minilm-l6-v2-int8.onnx",
+                               tokenizer=ARTIFACTS / "minilm-l6-v2-tokenizer.json")
+
+
+class OnnxEncoder:
+    """Texts to unit-length 384-dimension vectors."""
+
+    def __init__(self, files: EncoderFiles = DEFAULT_ENCODER, max_tokens: int = 128, batch_size: int = 32,
+                 threads: int = 0) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        self.max_tokens = max_tokens
+        self.batch_size = batch_size
+        self._tokenizer = Tokenizer.from_file(str(files.tokenizer))
+        self._tokenizer.enable_truncation(max_length=max_tokens)
+        self._tokenizer.no_padding()
+        options = onnxruntime.SessionOptions()
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.intra_op_num_threads = threads  # 0: one per core
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3  # no warnings about unused initializers on stderr
+        self._session = onnxruntime.InferenceSession(str(files.onnx), options, providers=["CPUExecutionProvider"])
+        self._inputs = {i.name for i in self._session.get_inputs()}
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per text, in order; identical texts are encoded once."""
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        if not texts:
+            return out
+        unique = list(dict.fromkeys(texts))
+        encodings = self._tokenizer.encode_batch(unique)
+        order = sorted(range(len(unique)), key=lambda i: len(encodings[i].ids))
+        vectors = np.zeros((len(unique), DIMENSIONS), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start:start + self.batch_size]
+            vectors[batch] = self._run([encodings[i].ids for i in batch])
+        index = {text: i for i, text in enumerate(unique)}
+        out[:] = vectors[[index[t] for t in texts]]
+        return out
+
+    def _run(self, ids: list[list[int]]) -> np.ndarray:
+        width = max(len(row) for row in ids)
+        input_ids = np.zeros((len(ids), width), dtype=np.int64)
+        mask = np.zeros((len(ids), width), dtype=np.int64)
+        for row, tokens in enumerate(ids):
+            input_ids[row, :len(tokens)] = tokens
+            mask[row, :len(tokens)] = 1
+        feeds = {"input_ids": input_ids, "attention_mask": mask, "token_type_ids": np.zeros_like(input_ids)}
+        tokens = self._session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
+        return mean_pool(tokens, mask)
+
+
+def mean_pool(token_embeddings: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Mean of the token vectors the mask keeps, then L2-normalised (sentence-transformers' pooling)."""
+    weights = mask[..., None].astype(np.float32)
+    summed = (token_embeddings * weights).sum(axis=1)
+    pooled = summed / np.clip(weights.sum(axis=1), 1e-9, None)
+    return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
