@@ -64,3 +64,17 @@ def shipped_version(label: str = "test-1", **meta: object):  # type: ignore[no-u
     artifact = shipped_artifact()
     return ModelVersion(name=artifact.name, version=label, created_at=utcnow(), base=f"{artifact.name}/{artifact.version}",
                         status="candidate", meta={"artifact": artifact.meta, **meta}, payload=artifact.payload)
+
+
+def cli(args: list[str], tmp_path: Path, url: str | None = None, **env: str):  # type: ignore[no-untyped-def]
+    """The real console entry point in a subprocess, on the database `url` (else whatever `args` name)."""
+    import os
+    import subprocess
+    import sys
+
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("TICKET_ROUTER_")}
+    environ.update({"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "xdg"), "COLUMNS": "160", **env})
+    if url:
+        environ["TICKET_ROUTER_DATABASE_URL"] = url
+    return subprocess.run([sys.executable, "-m", "ticket_router", *args], capture_output=True, text=True,
+                          env=environ, timeout=600, check=False)

@@ -12,13 +12,13 @@ import hashlib
 import json
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ticket_router.domain import ModelInfo, utcnow
-from ticket_router.model.base import Classifier, Prediction
+from ticket_router.model.base import Classifier
 from ticket_router.model.candidate import ModelArtifact, load_artifact
 from ticket_router.store.versions import ACTIVE, SHADOW, ModelVersion, ModelVersionStore, VersionExists
 
@@ -26,21 +26,10 @@ log = logging.getLogger(__name__)
 EXPORT_FORMAT = "ticket-router-model-v1"
 
 
-class VersionedClassifier:
-    """A classifier loaded from a stored version: its decisions record that version, exactly."""
-
-    def __init__(self, inner: Classifier, info: ModelInfo) -> None:
-        self.inner = inner
-        self.info = info
-
-    def predict(self, texts: Sequence[str]) -> list[Prediction]:
-        return self.inner.predict(texts)
-
-
 def load_version(version: ModelVersion) -> Classifier:
-    artifact = ModelArtifact(name=version.name, version=version.version, payload=version.payload,
-                             meta=version.meta.get("artifact", {}))
-    return VersionedClassifier(load_artifact(artifact), ModelInfo(name=version.name, version=version.version))
+    """The stored version as a classifier whose decisions record its name and version exactly."""
+    return load_artifact(ModelArtifact(name=version.name, version=version.version, payload=version.payload,
+                                       meta=version.meta.get("artifact", {})))
 
 
 def new_version_label(store: ModelVersionStore, artifact: ModelArtifact) -> str:
