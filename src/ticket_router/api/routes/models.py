@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from ticket_router.api.deps import ServicesDep
+from ticket_router.api.deps import Services, ServicesDep
 from ticket_router.api.errors import NOT_FOUND
 from ticket_router.domain import utcnow
 from ticket_router.model.compare import ShadowReport, compare_shadow
@@ -18,7 +18,8 @@ from ticket_router.store.versions import ACTIVE, SHADOW, ModelVersionStore, Unkn
 
 router = APIRouter(prefix="/models", tags=["models"])
 
-Version = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[\w.+-]+$")]
+VERSION_PATTERN = r"^[\w.+-]+$"
+Version = Annotated[str, Path(min_length=1, max_length=100, pattern=VERSION_PATTERN)]
 
 
 class ModelVersionPublic(BaseModel):
@@ -40,16 +41,17 @@ class ModelsPublic(BaseModel):
 class ShadowCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    version: str | None = Field(max_length=100, description="the version to shadow; null: stop shadowing")
+    version: str | None = Field(min_length=1, max_length=100, pattern=VERSION_PATTERN,
+                                description="the version to shadow; null: stop shadowing")
 
 
-def _store(services: Any) -> ModelVersionStore:
+def _store(services: Services) -> ModelVersionStore:
     if not isinstance(services.store, ModelVersionStore):
         raise HTTPException(status.HTTP_501_NOT_IMPLEMENTED, "this store does not keep model versions")
     return services.store
 
 
-def _overview(services: Any) -> ModelsPublic:
+def _overview(services: Services) -> ModelsPublic:
     store = _store(services)
     if services.router.watcher is not None:
         services.router.watcher.refresh()  # this process serves the change at once
