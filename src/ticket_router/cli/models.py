@@ -74,7 +74,7 @@ def learn(
     try:
         import sklearn  # noqa: F401 - only training needs it
     except ImportError:
-        fail("learning needs scikit-learn: pip install scikit-learn")
+        fail("learning needs scikit-learn (a default dependency): pip install scikit-learn")
     settings = settings_with(db)
     policy = policy_for(settings)
     console = stderr()
