@@ -57,14 +57,16 @@ def policy_for(settings: Settings) -> RoutingPolicy:
 
 def build_router(settings: Settings, store: Store, classifier: Classifier | None = None) -> Router:
     """The router over `store`. Without a classifier passed in, it routes with the store's active model version
-    (the shipped model when none is active, or when `model_path` names a file) and scores with its shadow version;
+    (the shipped model when none is active; `TICKET_ROUTER_MODEL` or `_MODEL_PATH` set explicitly win) and scores
+    with its shadow version;
     `router.watcher` keeps both current (`refresh()`, or `start()` in a long-running process)."""
     from ticket_router.model.shadow import ShadowScorer
     from ticket_router.model.versions import ModelWatcher, load_version
     from ticket_router.store.versions import ACTIVE, ModelVersionStore
 
     policy = policy_for(settings)
-    if classifier is not None or settings.model_path is not None or not isinstance(store, ModelVersionStore):
+    explicit = settings.model_path is not None or "model" in settings.model_fields_set  # the operator's choice wins
+    if classifier is not None or explicit or not isinstance(store, ModelVersionStore):
         return Router(classifier or load_configured_classifier(settings), store, policy)
     try:
         active = store.model_pointer(ACTIVE)

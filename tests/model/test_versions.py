@@ -95,3 +95,10 @@ def test_a_version_that_does_not_load_leaves_the_shipped_model(store, tmp_path):
     router = build_router(Settings(db=tmp_path / "test.db"), store)
     assert router.classifier.info.version != "bad"
     assert router.route(ticket("refund", ticket_id="Q")).team.value == "Billing Support"
+
+
+def test_an_explicitly_configured_model_wins_over_the_active_version(store, tmp_path):
+    store.add_model_version(shipped_version("1-op1"))
+    store.promote_model("1-op1", NOW)
+    router = build_router(Settings(db=tmp_path / "test.db", model="keywords-v1"), store)
+    assert router.classifier.info.name == "keywords" and router.watcher is None
