@@ -208,7 +208,8 @@ class Router:
         own_start = own_start if own_start is not None else time.perf_counter()
         priority = self.priority(ticket, classification.category, context, now)
         routing = route_to_team(
-            classification.probabilities, self.policy, [*extra_review_reasons, *context.review_reasons]
+            classification.probabilities, self.policy, [*extra_review_reasons, *context.review_reasons],
+            classification.doubts,
         )
         reasoning = build_reasoning(
             classification, routing, context.entities, context.customer, context.status, context.history,

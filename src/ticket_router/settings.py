@@ -22,7 +22,7 @@ class Settings(BaseSettings):
 
     db: Path | None = Field(default=None, description="SQLite database file (default: the user data dir)")
     database_url: str | None = Field(default=None, description="sqlite:///… or postgresql://…; wins over db")
-    model: str = Field(default="tfidf-lr-v1", description="registered classifier name")
+    model: str = Field(default="minilm-tfidf-v1", description="registered classifier name (model/registry.py)")
     model_path: Path | None = Field(default=None, description="model file to load instead of the shipped one")
     review_threshold: float = Field(default=0.70, ge=0.0, le=1.0)
     model_poll_s: float = Field(default=30.0, ge=1.0, le=60.0,

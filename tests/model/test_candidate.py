@@ -30,7 +30,7 @@ def private_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
-@pytest.mark.parametrize("name", ["tfidf-lr-v2"])
+@pytest.mark.parametrize("name", ["minilm-tfidf-v1", "tfidf-lr-v2"])
 def test_a_shipped_artifact_loads_as_the_registered_model(name):
     artifact = shipped_artifact(name)
     assert artifact.name == name and artifact.version == "1"
@@ -52,6 +52,21 @@ def test_an_artifact_is_frozen_and_strict():
 def test_an_unknown_model_name_is_refused():
     with pytest.raises(UnknownModel, match="known:"):
         shipped_artifact("tfidf-lr-v9")
+
+
+def test_the_default_is_the_ensemble():
+    assert shipped_artifact().name == "minilm-tfidf-v1"
+
+
+def test_extra_tickets_teach_the_ensemble_candidate(tiny_corpus):
+    extra = [LabelledTicket(subject=f"zorblax gadget unresponsive {i}", category=Category.BILLING_DISPUTE,
+                            team=Team.BILLING_SUPPORT) for i in range(20)]
+    candidate = train_candidate(extra, weight=5.0, seed=3, corpus=tiny_corpus)
+    assert candidate.name == "minilm-tfidf-v1" and candidate.meta["extra_examples"] == 20
+    learned = load_artifact(candidate.model_copy(update={"version": "2"}))
+    assert learned.info.name == "minilm-tfidf-v1" and learned.info.version == "2"
+    prediction = learned.predict(["zorblax gadget unresponsive"])[0]
+    assert max(prediction.probabilities, key=prediction.probabilities.__getitem__) == Category.BILLING_DISPUTE
 
 
 def test_extra_tickets_teach_the_candidate_and_are_recorded(tmp_path):

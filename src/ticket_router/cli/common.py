@@ -14,12 +14,22 @@ DbOption = Annotated[
     Path | None, typer.Option("--db", help="SQLite database file (default: $TICKET_ROUTER_DB or the user data dir).")
 ]
 
+ModelOption = Annotated[
+    str | None, typer.Option("--model", help="Registered model name (default: $TICKET_ROUTER_MODEL, else "
+                             "minilm-tfidf-v1); tfidf-lr-v2 is the fastest.")
+]
+
 
 def stderr() -> Console:
     return Console(stderr=True, highlight=False)
 
 
 def settings_with(db: Path | None = None, **overrides: object) -> Settings:
+    from ticket_router.model.registry import known
+
+    model = overrides.get("model")
+    if model is not None and model not in known():
+        fail(f"unknown model {model!r}; known: {', '.join(known())}")
     settings = get_settings()
     update = {k: v for k, v in overrides.items() if v is not None}
     if db is not None:

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ticket_router.bootstrap import build_router, open_configured_store, policy_for
-from ticket_router.cli.common import DbOption, fail, read_input, settings_with, stderr
+from ticket_router.cli.common import DbOption, ModelOption, fail, read_input, settings_with, stderr
 from ticket_router.domain import Team
 from ticket_router.ingest import Rejected, raw_records, read_customers, read_outages, split, to_ticket
 
@@ -52,34 +52,44 @@ def import_outages(
 
 def train(
     corpus: Annotated[Path, typer.Option(help="Folder of labelled *.jsonl files.")] = Path("data/training"),
-    out: Annotated[Path | None, typer.Option(help="Where to write the model (default: the shipped model file).")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed; the same corpus and seed give the same model.")] = 13,
+    calibrate_on: Annotated[list[Path], typer.Option(
+        help="Labelled realistic tickets the ensemble's confidence is also fitted on (never trained on).")] = [
+        Path("data/dev/titles.jsonl")],
+    export_encoder: Annotated[bool, typer.Option(
+        "--export-encoder", help="Also re-export the MiniLM encoder to int8 ONNX (needs PyTorch: the train extra).")] = False,
+    seed: Annotated[int, typer.Option(help="Random seed; the same corpus and seed give the same models.")] = 13,
 ) -> None:
-    """Rebuild the embedded model from the labelled corpus."""
-    from ticket_router.model.corpus import CorpusError, load_corpus
-    from ticket_router.model.train import default_model_path, train_tfidf
+    """Rebuild every shipped model from the labelled corpus (tfidf-lr-v2 and minilm-tfidf-v1)."""
+    from ticket_router.model.build import build_all
+    from ticket_router.model.corpus import CorpusError
 
     try:
         import sklearn  # noqa: F401 - only training needs it
     except ImportError:
         fail("training needs scikit-learn: pip install 'ticket-router[train]'")
+    console = stderr()
+    if export_encoder:
+        from ticket_router.model.export_encoder import export_encoder as export
+
+        try:
+            exported = export()
+        except ImportError as error:
+            fail(f"exporting the encoder needs PyTorch and onnx (pip install 'ticket-router[train]'): {error}")
+        console.print(f"exported the encoder to {exported.onnx}")
+    missing = [str(path) for path in calibrate_on if not path.is_file()]
+    if missing:
+        fail(f"calibration file(s) not found: {', '.join(missing)}")
     try:
-        examples, digest = load_corpus(corpus)
+        build_all(corpus, calibrate_on, seed=seed, say=lambda line: console.print(line, markup=False))
     except (CorpusError, OSError) as error:
         fail(str(error))
-    console = stderr()
-    console.print(f"training on {len(examples)} examples from {corpus} (sha256 {digest[:12]}…)")
-    model, _ = train_tfidf(examples, digest, seed=seed)
-    target = out or default_model_path()
-    model.save(target)
-    console.print(f"saved {model.info.name} v{model.info.version} to {target}: "
-                  f"5-fold CV accuracy {model.meta['cv_accuracy']:.3f}, temperature {model.meta['temperature']:.2f}")
 
 
 def evaluate(
     file: Annotated[str, typer.Argument(help="Tickets with a gold `team` field (.jsonl, .json or .csv).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
     db: DbOption = None,
+    model: ModelOption = None,
 ) -> None:
     """Accuracy, macro-F1, per-team precision/recall, confusion matrix and calibration (ECE) on FILE."""
     from ticket_router.ingest import InputError, detect_format
@@ -112,7 +122,7 @@ def evaluate(
         gold.append(team)
     if not tickets:
         fail("no valid labelled tickets to evaluate", code=1)
-    settings = settings_with(db)
+    settings = settings_with(db, model=model)
     store = open_configured_store(settings)
     try:
         decisions = build_router(settings, store).route_many(tickets, save=False)

@@ -15,7 +15,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ticket_router.bootstrap import build_router, open_configured_store
-from ticket_router.cli.common import DbOption, fail, read_input, settings_with, stderr
+from ticket_router.cli.common import DbOption, ModelOption, fail, read_input, settings_with, stderr
 from ticket_router.cli.render import decision_panel, print_summary
 from ticket_router.domain import Decision, Ticket, utcnow
 from ticket_router.ingest import InputError, detect_format, read_tickets, split
@@ -36,13 +36,14 @@ def route(
     customer: Annotated[str | None, typer.Option("--customer", help="Customer id of the --text ticket.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the --text decision as JSON.")] = False,
     db: DbOption = None,
+    model: ModelOption = None,
     engine: Annotated[str | None, typer.Option(
         "--engine", help="local, agent (LLM) or cascade (default: $TICKET_ROUTER_ENGINE, else local).")] = None,
 ) -> None:
     """Route tickets from a file (batch) or one ticket given with --text."""
     if (input is None) == (text is None):
         fail("give either INPUT (a file or -) or --text")
-    settings = settings_with(db)
+    settings = settings_with(db, model=model)
     with ExitStack() as stack:
         store, save = _open_store(settings)
         stack.callback(store.close)

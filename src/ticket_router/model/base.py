@@ -14,6 +14,7 @@ MAX_CLASSIFY_CHARS = 20_000
 class Prediction(NamedTuple):
     probabilities: dict[Category, float]  # one per category, summing to 1
     evidence: list[str]  # the words that pushed the text most towards its top category
+    doubts: tuple[str, ...] = ()  # why the model is less sure than usual (members disagree, foreign text…)
 
 
 class Classifier(Protocol):

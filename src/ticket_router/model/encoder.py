@@ -4,7 +4,12 @@ Mean pooling over the attention mask and L2 normalisation, as sentence-transform
 ONNX file and tokenizer are shipped in `artifacts/` and made by `export_encoder.py` (`train --export-encoder`).
 
 Speed: texts are deduplicated, sorted by token count and run in batches of similar length, so a batch of short
-titles is not padded to the length of one long email; at most `max_tokens` tokens are read per text.
+titles is not padded to the length of one long email; at most `max_tokens` tokens are read per text. Batches
+of 8 were fastest here (1 ms per title; 6 ms one at a time, where per-call overhead dominates).
+
+Dynamic int8 quantization computes each activation scale over the whole batch, so a text's vector moves
+slightly with its batch-mates (cosine ~0.99 between batched and alone): a near-tie may route differently
+in another batch. The calibrated confidence of such a ticket is low anyway.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ DEFAULT_ENCODER = EncoderFiles(onnx=ARTIFACTS / "minilm-l6-v2-int8.onnx",
 class OnnxEncoder:
     """Texts to unit-length 384-dimension vectors."""
 
-    def __init__(self, files: EncoderFiles = DEFAULT_ENCODER, max_tokens: int = 128, batch_size: int = 32,
+    def __init__(self, files: EncoderFiles = DEFAULT_ENCODER, max_tokens: int = 128, batch_size: int = 8,
                  threads: int = 0) -> None:
         import onnxruntime
         from tokenizers import Tokenizer

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ticket_router.model.base import Classifier
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
-DEFAULT_MODEL = "tfidf-lr-v2"
+DEFAULT_MODEL = "minilm-tfidf-v1"
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,32 @@ def _tfidf_retrain(*args: Any) -> tuple[bytes, dict[str, Any]]:
     return retrain_tfidf(*args)
 
 
+def _ensemble_from_payload(payload: bytes, name: str, version: str) -> Classifier:
+    from ticket_router.domain import ModelInfo
+    from ticket_router.model.ensemble import EnsembleClassifier
+
+    return EnsembleClassifier.from_bytes(payload, shared_encoder(), ModelInfo(name=name, version=version))
+
+
+def _ensemble_retrain(*args: Any) -> tuple[bytes, dict[str, Any]]:
+    from ticket_router.model.train_ensemble import retrain_ensemble
+
+    return retrain_ensemble(*args)
+
+
+@lru_cache(maxsize=1)
+def shared_encoder() -> Any:
+    """One ONNX session per process, shared by every ensemble loaded (shipped, learned, shadow)."""
+    from ticket_router.model.encoder import OnnxEncoder
+
+    return OnnxEncoder()
+
+
 FAMILIES: dict[str, Family] = {
     "tfidf-lr": Family(_tfidf_from_payload, _tfidf_retrain),
+    "minilm-tfidf": Family(_ensemble_from_payload, _ensemble_retrain),
 }
-TRAINED = ("tfidf-lr-v2",)  # names `ticket-router train` rebuilds from the current corpus
+TRAINED = ("minilm-tfidf-v1", "tfidf-lr-v2")  # names `ticket-router train` rebuilds from the current corpus
 FROZEN = ("tfidf-lr-v1",)  # published models kept as they are
 
 

@@ -197,12 +197,23 @@ class TfidfClassifier:
             (indices, values), logits = self._rows(text)
             probabilities = softmax(logits / self.temperature)
             top = int(probabilities.argmax())
-            contributions = values * self._word_coef[top, indices] * self._explains[indices]
-            top_k = np.argpartition(-contributions, k)[:k] if len(contributions) > k else np.arange(len(contributions))
-            order = top_k[np.argsort(-contributions[top_k])]
-            evidence = [self.word_names[indices[i]] for i in order if contributions[i] > 0]
+            evidence = self.evidence(text, indices, values, top, k)
             predictions.append(Prediction(dict(zip(self.categories, map(float, probabilities))), evidence))
         return predictions
+
+    def evidence(self, text: str, indices: np.ndarray, values: np.ndarray, category: int, k: int = 4) -> list[str]:
+        """Up to `k` of the ticket's own words and phrases that pushed it towards `category` (see evidence.py)."""
+        from ticket_router.model.evidence import cue_words
+
+        contributions = values * self._word_coef[category, indices] * self._explains[indices]
+        candidates = min(len(contributions), 6 * k)
+        strongest = np.argpartition(-contributions, candidates - 1)[:candidates] if candidates else indices[:0]
+        order = strongest[np.argsort(-contributions[strongest])]
+        return cue_words(text, [self.word_names[indices[i]] for i in order if contributions[i] > 0], k)
+
+    def word_rows(self, text: str) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+        """The text's word features (indices, values) and its logits: for another model to ask for evidence."""
+        return self._rows(text)
 
     # files -----------------------------------------------------------------------------------------------
     def arrays(self, prefix: str = "") -> dict[str, np.ndarray]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -25,10 +25,15 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
     return best
 
 
+class TrainedTfidf(NamedTuple):
+    model: TfidfClassifier  # the exported (numpy) model
+    pipeline: Any  # the fitted scikit-learn pipeline it came from
+    out_of_fold: np.ndarray  # 5-fold out-of-fold logits of the training examples, in `model.categories` order
+
+
 def train_tfidf(
     examples: list[LabelledTicket], corpus_sha256: str, seed: int = 13, name: str = "tfidf-lr-v2", C: float = 8.0,
-) -> tuple[TfidfClassifier, Any]:
-    """The exported (numpy) model and the fitted sklearn pipeline it came from."""
+) -> TrainedTfidf:
     import sklearn
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
@@ -52,7 +57,7 @@ def train_tfidf(
         "sklearn": sklearn.__version__,
         "cv_accuracy": float(np.mean(np.array(classes)[out_of_fold.argmax(axis=1)] == np.array(labels))),
     }
-    return TfidfClassifier.from_pipeline(pipeline, temperature, meta), pipeline
+    return TrainedTfidf(TfidfClassifier.from_pipeline(pipeline, temperature, meta), pipeline, out_of_fold)
 
 
 def default_model_path() -> Path:

@@ -20,6 +20,7 @@ class Classification(BaseModel):
     secondary: list[Category] = Field(default_factory=list)
     evidence: list[str] = Field(default_factory=list)
     mentions: dict[Category, list[str]] = Field(default_factory=dict)  # cue phrases of each secondary category
+    doubts: list[str] = Field(default_factory=list)  # why the model is less sure (shown when it is flagged)
     model: ModelInfo
 
 
@@ -36,6 +37,7 @@ def from_prediction(prediction: Prediction, model: ModelInfo, policy: RoutingPol
         secondary=secondary,
         evidence=prediction.evidence,
         mentions={c: cues[c][:4] for c in secondary if c in cues},
+        doubts=list(prediction.doubts),
         model=model,
     )
 

@@ -21,9 +21,11 @@ class Routing(BaseModel):
 
 
 def route_to_team(
-    probabilities: dict[Category, float], policy: RoutingPolicy, extra_review_reasons: list[str] | None = None
+    probabilities: dict[Category, float], policy: RoutingPolicy, extra_review_reasons: list[str] | None = None,
+    doubts: list[str] | None = None,
 ) -> Routing:
-    """Sum category probabilities per team via the policy; flag for review below the policy threshold."""
+    """Sum category probabilities per team via the policy; flag for review below the policy threshold, saying
+    why the model was unsure (`doubts`) when it gave them."""
     per_team: dict[Team, float] = defaultdict(float)
     for category, probability in probabilities.items():
         per_team[policy.team_for(category)] += probability
@@ -37,7 +39,7 @@ def route_to_team(
         shown = f"{confidence:.2f}"
         if float(shown) >= policy.review_threshold:  # 0.996 below 1.00 must not read "1.00 is below 1.00"
             shown = f"{confidence:.4f}"
-        reasons.insert(0, f"confidence {shown} is below {policy.review_threshold:.2f}")
+        reasons[:0] = [f"confidence {shown} is below {policy.review_threshold:.2f}", *(doubts or [])]
     return Routing(
         team=team,
         confidence=confidence,
