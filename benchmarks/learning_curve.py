@@ -83,6 +83,9 @@ def main() -> None:
               + "".join(f"  {name + ' acc / F1':>26}" for name in others))
     print(header + "  train s")
     for n in args.sizes:
+        if n >= len(operator):
+            print(f"{n:>4}  (skipped: no operator tickets would be left to hold out)")
+            continue
         runs = []
         for repeat in range(args.repeats if n else 1):
             train, held = draw(operator, n, seed=13 + repeat)
