@@ -141,11 +141,12 @@ def print_comparison(console: Console, comparison: Any, candidate_name: str) -> 
 @models_app.command("list")
 def models_list(db: DbOption = None) -> None:
     """Every stored version with its figures; the active and shadow ones marked."""
-    with _versions(settings_with(db)) as store:
+    settings = settings_with(db)
+    with _versions(settings) as store:
         versions = store.list_model_versions()
         active, shadow = store.model_pointer(ACTIVE), store.model_pointer(SHADOW)
     table = Table("version", "name", "created", "base", "status", "trained on", "CV accuracy", "CV macro-F1")
-    table.add_row("(shipped)", "", "", "", "active" if active is None else "", "corpus", "", "")
+    table.add_row("(shipped)", settings.model, "", "", "active" if active is None else "", "corpus", "", "")
     for item in versions:
         training, cv = item.meta.get("training", {}), item.meta.get("cv", {}).get("candidate", {})
         role = "active" if item.version == active else ("shadow" if item.version == shadow else item.status)
