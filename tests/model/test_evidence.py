@@ -20,9 +20,14 @@ def test_fragments_function_words_and_generic_words_are_not_shown(phrase):
     assert not readable(phrase)
 
 
-@pytest.mark.parametrize("phrase", ["data caps", "refund", "router", "no-show", "voicemail"])
+@pytest.mark.parametrize("phrase", ["data caps", "refund", "router", "no-show", "voicemail", "no show", "no signal", "no internet"])
 def test_words_naming_a_problem_are_shown(phrase):
     assert readable(phrase)
+
+
+def test_handles_and_hashtags_are_not_the_ticket_s_words():
+    assert "vodafoneuk" not in surface_forms("@VodafoneUK my router died #fail")
+    assert surface_forms("@VodafoneUK my router died")["router"] == "router"
 
 
 def test_a_longer_phrase_replaces_the_word_it_contains():
@@ -33,7 +38,8 @@ def test_a_longer_phrase_replaces_the_word_it_contains():
 @pytest.mark.parametrize("text", [
     "Comcast data caps", "Please call me back about my region", "My bill went up again this month and nobody "
     "called me back", "No signal in my area since Monday, calls keep dropping", "router lights red, modem "
-    "keeps rebooting", "Verizon email not syncing on my phone", "Charged twice for the same month and the "
+    "keeps rebooting", "Verizon email not syncing on my phone", "@VodafoneUK month and a half without a working "
+    "router", "Xfinity no show for install appointment", "Charged twice for the same month and the "
     "late fees are wrong",
 ])
 def test_every_cue_of_a_shipped_model_is_a_readable_phrase_of_the_ticket(name, text):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ticket_router.model.evidence import OPERATOR_NAMES
+from ticket_router.model.evidence import HANDLES, OPERATOR_NAMES
 from ticket_router.model.tfidf import _STOP_WORDS, s_stem, strip_accents
 
 FEATURES = ("top_logit", "agree", "weaker_logit", "content_words", "known_share", "similarity")
@@ -33,7 +33,6 @@ FILLER_WORDS = frozenset(
     "query issue issues problem problems complaint complain team sir madam regards cheers yes yeah okay ok "
     "customer care support agent person human speak talk today tomorrow now".split()
 ) | OPERATOR_NAMES
-_HANDLES = re.compile(r"(?:[@#]\w+|https?://\S+|www\.\S+)")
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ class Signals:
 def word_signals(text: str, vocabulary: dict[str, int]) -> tuple[int, float]:
     """(distinct words that could name a problem, share of words the corpus knows) of one text; @handles,
     #tags and links are left out."""
-    words = _LETTERS.findall(strip_accents(_HANDLES.sub(" ", text.lower())))
+    words = _LETTERS.findall(strip_accents(HANDLES.sub(" ", text.lower())))
     if not words:
         return 0, 0.0
     known = [w for w in words if w in _STOP_WORDS or s_stem(w) in vocabulary]

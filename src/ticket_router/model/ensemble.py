@@ -53,11 +53,16 @@ class EnsembleClassifier:
     # inference -------------------------------------------------------------------------------------------
     def members(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each member's probabilities and the embeddings: (TF-IDF, embedding head, embeddings)."""
+        return self._members(texts)[:3]
+
+    def _members(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Any]]:
         clipped = [clip(t) for t in texts]
-        tfidf = softmax(self.tfidf.logits(clipped) / self.tfidf.temperature)
+        rows = [self.tfidf.word_rows(t) for t in clipped]  # kept: the evidence reads the same word features
+        logits = np.array([r[1] for r in rows]).reshape(len(texts), len(self.categories))
+        tfidf = softmax(logits / self.tfidf.temperature)
         embeddings = self.encoder.embed(clipped)
         head = softmax((embeddings @ self.head_coef.T + self.head_intercept) / self.head_temperature)
-        return tfidf, head, embeddings
+        return tfidf, head, embeddings, [r[0] for r in rows]
 
     def signals(self, texts: Sequence[str], tfidf: np.ndarray, head: np.ndarray,
                 embeddings: np.ndarray) -> tuple[np.ndarray, Signals, np.ndarray]:
@@ -74,20 +79,19 @@ class EnsembleClassifier:
             known_share=np.array([w[1] for w in words], dtype=float),
             similarity=(embeddings @ self.prototypes.T).max(axis=1) if len(texts) else np.zeros(0),
         )
-        counts = np.array([sum(c.isalpha() for c in clip(t)) for t in texts])
+        counts = np.array([sum(c.isalpha() for c in t[:200]) for t in texts])  # enough to judge a language
         return mixed, signals, counts
 
     def predict(self, texts: Sequence[str], k: int = 4) -> list[Prediction]:
         if not texts:
             return []
-        tfidf, head, embeddings = self.members(texts)
+        tfidf, head, embeddings, words = self._members(texts)
         mixed, signals, counts = self.signals(texts, tfidf, head, embeddings)
         confidence, doubts = self.calibrator.confidence(signals, counts)
         calibrated = reshape(mixed, confidence)
         predictions = []
-        for text, row, reasons in zip(texts, calibrated, doubts):
+        for text, row, reasons, (indices, values) in zip(texts, calibrated, doubts, words):
             top = int(row.argmax())
-            (indices, values), _ = self.tfidf.word_rows(text)
             evidence = self.tfidf.evidence(clip(text), indices, values, top, k)
             predictions.append(Prediction(dict(zip(self.categories, map(float, row))), evidence, tuple(reasons)))
         return predictions

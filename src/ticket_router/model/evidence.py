@@ -22,7 +22,7 @@ GENERIC_WORDS = frozenset(
     "please problem problems region regions still put really said say says service services since someone "
     "something sort tell than thank thanks time times today told try tried trying two use used want wanted "
     "week weeks went what's why won't work yesterday year years yet monday tuesday wednesday thursday friday "
-    "saturday sunday morning night evening tonight weekend"
+    "saturday sunday morning night evening tonight weekend working works"
     .split()
 )
 # Operator names recur in every team's tickets ("Comcast data caps", "Comcast outage").
@@ -32,11 +32,14 @@ OPERATOR_NAMES = frozenset(
     .split()
 )
 _QUIET = _STOP_WORDS | GENERIC_WORDS | OPERATOR_NAMES
+# A negation makes the next word, even a generic one, a phrase of its own: "no signal", "no show", "no internet".
+NEGATIONS = frozenset({"no", "not", "never", "without"})
+HANDLES = re.compile(r"(?:[@#]\w+|https?://\S+|www\.\S+)")  # @handles, #tags and links are not the ticket's words
 
 
 def surface_forms(text: str) -> dict[str, str]:
     """Each word 1–2-gram feature of `text`, as the model names it (stemmed), mapped to the words as written."""
-    words = re.findall(WORD_PATTERN, strip_accents(text.lower()))
+    words = re.findall(WORD_PATTERN, strip_accents(HANDLES.sub(" ", text.lower())))
     stems = [s_stem(word) for word in words]
     forms: dict[str, str] = {}
     for i, stem in enumerate(stems):
@@ -49,6 +52,8 @@ def surface_forms(text: str) -> dict[str, str]:
 def readable(phrase: str) -> bool:
     """A phrase worth showing: every word means something on its own."""
     words = phrase.split()
+    if len(words) == 2 and words[0] in NEGATIONS:  # "no internet", "no service": the absence is the problem
+        return words[1] not in _STOP_WORDS and words[1] not in OPERATOR_NAMES and len(words[1]) > 1
     return all(len(word) > 1 and word not in _QUIET and s_stem(word) not in _QUIET for word in words)
 
 

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,7 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=100_000)
 def s_stem(token: str) -> str:
     """Harman's S-stemmer: plurals to singular ("caps" → "cap", "charges" → "charge", "batteries" → "battery"),
     so a title like "Data caps" meets the training examples that say "data cap"."""

@@ -49,11 +49,17 @@ def encoder_digest() -> str:
     return hashlib.sha256(DEFAULT_ENCODER.onnx.read_bytes()[:1_000_000]).hexdigest()[:16]
 
 
-def fit_head(vectors: np.ndarray, labels: Sequence[str], weights: np.ndarray | None, seed: int) -> Any:
+def fit_head(vectors: np.ndarray, labels: Sequence[str], weights: np.ndarray | None, seed: int,
+             start: EnsembleClassifier | None = None, C: float = HEAD_C) -> Any:
+    """The embedding head; from `start`'s head coefficients when given (a refit: fewer iterations)."""
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=HEAD_C, max_iter=3000, class_weight="balanced", random_state=seed).fit(
-        vectors, list(labels), sample_weight=weights)
+    from ticket_router.model.train import warm_started
+
+    head = LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=seed)
+    if start is not None:
+        head = warm_started(head, start.categories, start.head_coef, start.head_intercept)
+    return head.fit(vectors, list(labels), sample_weight=weights)
 
 
 def head_out_of_fold(examples: Sequence[LabelledTicket], vectors: np.ndarray, seed: int,
@@ -162,7 +168,7 @@ def retrain_ensemble(
     vectors = np.vstack([corpus_vectors, extra_vectors])
     labels = [e.category.value for e in examples + copies + extra + extra_copies]
     weights = np.concatenate([np.ones(len(corpus_vectors)), np.full(len(extra_vectors), weight)])
-    head = fit_head(vectors, labels, weights, seed)
+    head = fit_head(vectors, labels, weights, seed, start=base)
     order = category_order(base.categories, head.classes_)
     trained_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     model = EnsembleClassifier(tfidf_model, head.coef_[order], head.intercept_[order], base.head_temperature,
