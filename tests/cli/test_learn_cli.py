@@ -50,10 +50,14 @@ def test_learn_stores_compares_promotes_and_routing_follows_the_labels(learned, 
     texts = _tickets(tmp_path / "esim.jsonl", ESIM + HELD_OUT_ESIM, "E")
     before = _routed(cli(["route", str(texts), "--db", str(tmp_path / "fresh.db")], tmp_path).stdout)
     after = _routed(cli(["route", str(texts), "--db", str(db)], tmp_path).stdout)
-    assert sum(d["team"] == "Account Management" for d in before) <= 2
+    def to_account(decisions: list[dict]) -> int:  # type: ignore[type-arg]
+        return sum(d["team"] == "Account Management" for d in decisions)
+
+    assert to_account(before) <= 2
     assert {d["model"]["version"] for d in after} == {"1-op1"}
     assert all(d["team"] == "Account Management" for d in after[:len(ESIM)])
-    assert sum(d["team"] == "Account Management" for d in after[len(ESIM):]) >= 2
+    # eSIM tickets it never saw move too (not all: "won't install on my new Pixel" still reads as a device fault)
+    assert to_account(after[len(ESIM):]) > to_account(before[len(ESIM):])
     shown = json.loads(cli(["models", "show", "1-op1", "--db", str(db)], tmp_path).stdout)
     assert shown["meta"]["training"]["count"] == 24 and len(shown["meta"]["training"]["sha256"]) == 64
     assert shown["meta"]["cv"]["folds"] == 2 and "accuracy" in shown["meta"]["cv"]["candidate"]
