@@ -56,4 +56,40 @@ def policy_for(settings: Settings) -> RoutingPolicy:
 
 
 def build_router(settings: Settings, store: Store, classifier: Classifier | None = None) -> Router:
-    return Router(classifier or load_configured_classifier(settings), store, policy_for(settings))
+    """The router over `store`. Without a classifier passed in, it routes with the store's active model version
+    (the shipped model when none is active; `TICKET_ROUTER_MODEL` or `_MODEL_PATH` set explicitly win) and scores
+    with its shadow version;
+    `router.watcher` keeps both current (`refresh()`, or `start()` in a long-running process)."""
+    from ticket_router.model.shadow import ShadowScorer
+    from ticket_router.model.versions import ModelWatcher, load_version
+    from ticket_router.store.versions import ACTIVE, ModelVersionStore
+
+    policy = policy_for(settings)
+    explicit = settings.model_path is not None or "model" in settings.model_fields_set  # the operator's choice wins
+    if classifier is not None or explicit or not isinstance(store, ModelVersionStore):
+        return Router(classifier or load_configured_classifier(settings), store, policy)
+    try:
+        active = store.model_pointer(ACTIVE)
+        stored = store.get_model_version(active) if active else None
+    except Exception as error:  # noqa: BLE001 - no database: the shipped model routes (the store flags it)
+        log.warning("could not read the active model version: %s", type(error).__name__)
+        return Router(load_configured_classifier(settings), store, policy)
+    loaded = None
+    if stored is not None:
+        try:
+            loaded = load_version(stored)
+        except Exception as error:  # noqa: BLE001 - a broken version leaves the shipped model in use
+            log.error("could not load model version %s: %s", active, type(error).__name__)
+    router = Router(loaded or load_configured_classifier(settings), store, policy,
+                    shadow=ShadowScorer(store, policy))
+    shadow = router.shadow
+    assert shadow is not None
+    router.watcher = ModelWatcher(
+        store, on_active=lambda c: setattr(router, "classifier", c), on_shadow=lambda c: setattr(shadow, "classifier", c),
+        default=lambda: load_configured_classifier(settings), interval_s=settings.model_poll_s,
+        loaded_active=active if loaded is not None else None)
+    try:
+        router.watcher.refresh()
+    except Exception as error:  # noqa: BLE001 - the shadow is optional; the poll will try again
+        log.warning("could not read the shadow model version: %s", type(error).__name__)
+    return router

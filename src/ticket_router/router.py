@@ -11,11 +11,13 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from datetime import datetime, timedelta
 
 from ticket_router.domain import Category, Customer, Decision, Outage, Ticket, utcnow
 from ticket_router.model.base import Classifier
 from ticket_router.model.keywords import KeywordClassifier
+from ticket_router.model.shadow import ShadowScorer
 from ticket_router.policy import DEFAULT_POLICY, RoutingPolicy
 from ticket_router.reasoning import build_reasoning
 from ticket_router.store.base import PastTicket, Store
@@ -28,6 +30,9 @@ from ticket_router.tools.priority import PriorityAssessment, calculate_priority
 from ticket_router.tools.routing import route_to_team
 from ticket_router.tools.service_status import ServiceStatus, matching_outages
 from ticket_router.tools.severity import assess_severity
+
+if TYPE_CHECKING:
+    from ticket_router.model.versions import ModelWatcher
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +79,13 @@ class Router:
         clock: Callable[[], datetime] = utcnow,
         fallback: Classifier | None = None,
         regions_ttl_s: float = 60.0,
+        shadow: ShadowScorer | None = None,
     ) -> None:
+        # Swapped in one assignment when another version is promoted (model/versions.py `ModelWatcher`); a batch
+        # reads it once, so all its decisions come from one model.
         self.classifier = classifier
+        self.shadow = shadow
+        self.watcher: ModelWatcher | None = None  # set by bootstrap when the store keeps model versions
         self.store = store
         self.policy = policy
         self.clock = clock
@@ -108,6 +118,8 @@ class Router:
             decisions.append(decision)
         if save:
             self.store.save_decisions(list(zip(tickets, decisions)))
+            if self.shadow is not None:
+                self.shadow.score(list(zip(tickets, decisions)))
         return decisions
 
     # stages ----------------------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     model: str = Field(default="minilm-tfidf-v1", description="registered classifier name (model/registry.py)")
     model_path: Path | None = Field(default=None, description="model file to load instead of the shipped one")
     review_threshold: float = Field(default=0.70, ge=0.0, le=1.0)
+    model_poll_s: float = Field(default=30.0, ge=1.0, le=60.0,
+                                description="how often a running service checks the store for a promoted model")
     log_level: str = Field(default="WARNING")
     # the HTTP service and delivery to the ticketing system
     api_keys: SecretStr | None = Field(default=None, description="comma-separated API keys accepted by /v1 routes")

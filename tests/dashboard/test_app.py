@@ -22,7 +22,7 @@ def test_the_app_opens_on_route_with_every_page_in_the_navigation(dashboard: Das
     assert app.selectbox(key="cfg.engine").options == ["local", "agent", "cascade"]
     assert app.slider(key="cfg.threshold").value == 0.70
     assert [title for title, _, _ in dashboard_app.PAGES.values()] == [
-        "Route a ticket", "Batch", "Analytics", "Review queue", "Customers & outages"]
+        "Route a ticket", "Batch", "Analytics", "Review queue", "Customers & outages", "Models"]
 
 
 def test_a_page_that_fails_shows_a_short_message_not_a_traceback(dashboard: Dashboard) -> None:

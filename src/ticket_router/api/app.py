@@ -16,7 +16,7 @@ from ticket_router.api.engines import engine_picker
 from ticket_router.api.errors import AUTH_RESPONSES, ERROR_RESPONSES, install_error_handlers, install_openapi
 from ticket_router.api.metrics import Metrics
 from ticket_router.api.middleware import MAX_BODY_BYTES, RequestContext
-from ticket_router.api.routes import ops, reference, tickets
+from ticket_router.api.routes import models, ops, reference, tickets
 from ticket_router.api.service import TicketService
 from ticket_router.apikeys import ApiKeyVerifier
 from ticket_router.bootstrap import build_router, open_configured_store
@@ -38,7 +38,8 @@ def build_services(settings: Settings, store: ServiceStore | None = None, router
     worker = DeliveryWorker(store, adapter, on_outcome=metrics.record_delivery) if adapter else None
     service = TicketService(store, engine_picker(settings, router), outbox_enabled=adapter is not None,
                             on_decisions=metrics.record_decisions,
-                            on_outbox_write=worker.wake if worker else (lambda: None))
+                            on_outbox_write=worker.wake if worker else (lambda: None),
+                            on_saved=router.shadow.score if router.shadow else (lambda items: None))
     verifier = ApiKeyVerifier(settings.api_key_list(), store)
     return Services(settings=settings, store=store, router=router, tickets=service,
                     dispatcher=BatchDispatcher(service, default_engine=settings.engine), verifier=verifier,
@@ -52,6 +53,8 @@ def create_app(settings: Settings, store: ServiceStore | None = None, router: Ro
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services.dispatcher.start()
+        if services.router.watcher is not None:
+            services.router.watcher.start()  # a promotion is picked up within `model_poll_s`
         if services.worker is not None:
             services.worker.start()
             log.info("outbox worker started", extra={"adapter": services.settings.ticketing_adapter})
@@ -59,6 +62,8 @@ def create_app(settings: Settings, store: ServiceStore | None = None, router: Ro
             yield
         finally:
             services.dispatcher.stop()
+            if services.router.watcher is not None:
+                services.router.watcher.stop()
             if services.worker is not None:
                 services.worker.stop()
                 services.worker.adapter.close()
@@ -87,6 +92,7 @@ def create_app(settings: Settings, store: ServiceStore | None = None, router: Ro
     v1.include_router(tickets.router)
     v1.include_router(reference.router)
     v1.include_router(ops.stats_router)
+    v1.include_router(models.router)
     app.include_router(ops.probes)
     app.include_router(v1)
     app.add_middleware(RequestContext, metrics=services.metrics, templates=lambda: [*app.openapi()["paths"], "/docs"],

@@ -38,6 +38,7 @@ class TicketService:
         clock: Callable[[], datetime] = utcnow,
         on_decisions: Callable[[Sequence[Decision]], None] = lambda decisions: None,
         on_outbox_write: Callable[[], None] = lambda: None,
+        on_saved: Callable[[Sequence[tuple[Ticket, Decision]]], object] = lambda items: None,
     ) -> None:
         self.store = store
         self.engines = engines
@@ -45,6 +46,7 @@ class TicketService:
         self.clock = clock
         self.on_decisions = on_decisions
         self.on_outbox_write = on_outbox_write
+        self.on_saved = on_saved  # the shadow model scores what was stored
 
     def _message(self, decision: Decision) -> OutboundMessage | None:
         return build_message(decision, self.clock()) if self.outbox_enabled else None
@@ -95,6 +97,7 @@ class TicketService:
         created = self.store.save_new_decisions([(t, d, self._message(d)) for t, d in zip(fresh, decisions)])
         made = {d.ticket_id: d for d, is_new in zip(decisions, created) if is_new}
         self._made(list(made.values()))
+        self.on_saved([(t, made[t.ticket_id]) for t in fresh if t.ticket_id in made])
         # Ids that lost a race: another request stored them between the read above and the write.
         stored.update(self.store.get_decisions([t.ticket_id for t in fresh if t.ticket_id not in made]))
         results, seen = [], set()
@@ -142,6 +145,7 @@ class TicketService:
         message = self._message(decision)
         self.store.save_decisions_with_outbox([(ticket, decision)], [message] if message else [])
         self._made([decision])
+        self.on_saved([(ticket, decision)])
         self.log_submitted([Submitted(decision, created=True)])
         return decision
 

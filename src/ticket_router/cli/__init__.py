@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from ticket_router.cli import agent, dashboard, data, route, service
+from ticket_router.cli import agent, dashboard, data, models, route, service
 from ticket_router.cli.help import plain_metavars
 
 app = typer.Typer(
@@ -27,6 +27,8 @@ app.add_typer(service.keys_app, name="keys")
 app.add_typer(service.outbox_app, name="outbox")
 app.add_typer(service.db_app, name="db")
 app.add_typer(agent.agent_app, name="agent")
+app.command()(models.learn)
+app.add_typer(models.models_app, name="models")
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from ticket_router.dashboard import analytics, batch, customers_outages, review, route, services, theme
+from ticket_router.dashboard import analytics, batch, customers_outages, models, review, route, services, theme
 from ticket_router.settings import Settings, SettingsError
 
 log = logging.getLogger("ticket_router.dashboard")
@@ -24,6 +24,7 @@ PAGES: dict[str, tuple[str, str, Callable[[], None]]] = {
     "analytics": ("Analytics", ":material/monitoring:", analytics.render),
     "review": ("Review queue", ":material/fact_check:", review.render),
     "customers": ("Customers & outages", ":material/groups:", customers_outages.render),
+    "models": ("Models", ":material/model_training:", models.render),
 }
 
 

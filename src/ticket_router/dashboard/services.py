@@ -13,11 +13,10 @@ from datetime import datetime, timedelta
 
 import streamlit as st
 
-from ticket_router.bootstrap import load_configured_classifier, open_configured_store, policy_for
+from ticket_router.bootstrap import open_configured_store, policy_for
 from ticket_router.domain import Customer, Decision, Feedback, Outage, utcnow
 from ticket_router.engines.base import Engine
 from ticket_router.engines.factory import ENGINES, build_engine
-from ticket_router.model.base import Classifier
 from ticket_router.policy import RoutingPolicy
 from ticket_router.settings import Settings, load_settings
 from ticket_router.stats import Stats, compute_stats
@@ -50,8 +49,12 @@ class Context:
         return policy_for(self.effective_settings())
 
     def router(self, engine: str | None = None) -> Engine:
-        return _engine(self.url, self.settings.model, str(self.settings.model_path or ""), engine or self.engine,
-                       self.review_threshold, self.effective_settings(), self.store)
+        built = _engine(self.url, self.settings.model, str(self.settings.model_path or ""), engine or self.engine,
+                        self.review_threshold, self.effective_settings(), self.store)
+        watcher = getattr(getattr(built, "router", None), "watcher", None)
+        if watcher is not None:
+            watcher.refresh()  # one cheap read: a version promoted anywhere routes from here at once
+        return built
 
 
 # construction ------------------------------------------------------------------------------------------------
@@ -78,15 +81,11 @@ def _store(url: str, _settings: Settings) -> Store:
 
 
 @st.cache_resource(show_spinner="Loading the routing model…")
-def _classifier(model: str, model_path: str, _settings: Settings) -> Classifier:
-    return load_configured_classifier(_settings)
-
-
-@st.cache_resource(show_spinner=False)
 def _engine(url: str, model: str, model_path: str, engine: str, threshold: float,
             _settings: Settings, _store: Store) -> Engine:
-    """One engine per database, model, engine name and review threshold, shared by every session."""
-    return build_engine(_settings, _store, engine, classifier=_classifier(model, model_path, _settings))
+    """One engine per database, model, engine name and review threshold, shared by every session. It routes with
+    the store's active model version and keeps to it (`Context.router`)."""
+    return build_engine(_settings, _store, engine)
 
 
 def available_engines() -> list[str]:

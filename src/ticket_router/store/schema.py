@@ -14,6 +14,7 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -155,6 +156,47 @@ api_keys = Table(
     Column("revoked_at", UtcDateTime, nullable=True),
 )
 
+# Model versions (issue 9): the artefact and its metadata (JSON), and an append-only log of pointer changes
+# (promote, rollback, shadow) from which the active and shadow versions are read.
+model_versions = Table(
+    "model_versions",
+    metadata,
+    Column("version", String(100), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("base", String(200), nullable=False, default=""),
+    Column("status", String(20), nullable=False),
+    Column("meta", Text, nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+)
+
+model_events = Table(
+    "model_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("role", String(10), nullable=False),  # active or shadow
+    Column("action", String(10), nullable=False),  # promote, rollback, set, clear
+    Column("version", String(100), nullable=True),
+    Column("at", UtcDateTime, nullable=False),
+)
+
+shadow_predictions = Table(
+    "shadow_predictions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("model_version", String(100), nullable=False),
+    Column("model_name", String(100), nullable=False),
+    Column("ticket_id", String(200), nullable=False),
+    Column("decision_id", String(64), nullable=False),
+    Column("team", String(50), nullable=False),
+    Column("category", String(50), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("predicted_at", UtcDateTime, nullable=False),
+    Column("active_team", String(50), nullable=False),
+    Column("active_model", String(200), nullable=False),
+    Index("ix_shadow_version_ticket", "model_version", "ticket_id"),
+)
+
 Migration = Callable[[Connection], None]
 
 
@@ -180,6 +222,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (3, _create(outbox, dead_letters)),
     (4, _create(api_keys)),
     (5, _index(tickets_by_customer)),
+    (6, _create(model_versions, model_events, shadow_predictions)),
 ]
 
 

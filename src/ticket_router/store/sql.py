@@ -16,6 +16,7 @@ from ticket_router.store.base import DecisionRow, PastTicket
 from ticket_router.store.outbox import SqlOutbox
 from ticket_router.store.rows import dialect_insert
 from ticket_router.store.schema import customers, decisions, feedback, outages, tickets
+from ticket_router.store.sql_versions import SqlModelVersions
 
 
 def make_engine(url: str) -> Engine:
@@ -83,8 +84,9 @@ def _decided_between(query: Select, since: datetime | None, until: datetime | No
     return query.order_by(decisions.c.decided_at.desc())
 
 
-class SqlStore(SqlOutbox, SqlApiKeys):
-    """Implements `Store` (and `ServiceStore`: the outbox and API keys live in their own modules).
+class SqlStore(SqlOutbox, SqlApiKeys, SqlModelVersions):
+    """Implements `Store` (and `ServiceStore`: the outbox and API keys live in their own modules; and
+    `ModelVersionStore`, in sql_versions.py).
     Migrations run when the store is opened."""
 
     def __init__(self, engine: Engine) -> None:
