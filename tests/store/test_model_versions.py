@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from backends import database_url
 from conftest import NOW, ticket
 from learning import shipped_version
 
@@ -16,6 +17,13 @@ from ticket_router.store.versions import (
     UnknownVersion,
     VersionExists,
 )
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend_url(request, tmp_path):
+    """Model versions live in the SQL stores only: the DynamoDB store (the serverless chain) routes with the
+    shipped model and has no version registry."""
+    yield from database_url(request.param, tmp_path)
 
 
 def test_the_sql_store_keeps_model_versions(service_store):
