@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     ticketing_token: SecretStr | None = Field(default=None, description="bearer token for the ticketing endpoint")
     ticketing_adapter: str = Field(default="http-json-v1", description="registered ticketing adapter name")
     ticketing_timeout_s: float = Field(default=5.0, gt=0.0, le=120.0, description="per delivery attempt")
+    # the AWS deployment (ticket_router.aws; names in aws/contract.py)
+    event_bus: str | None = Field(default=None, description="EventBridge bus the Lambda functions put events on")
+    idempotency_table: str | None = Field(default=None, description="DynamoDB table of Powertools' idempotency")
+    ticketing_token_secret: str | None = Field(default=None,
+                                               description="Secrets Manager id of the ticketing token (AWS)")
     # the LLM engines
     engine: Literal["local", "agent", "cascade"] = Field(default="local", description="routing engine")
     llm_provider: Literal["bedrock", "anthropic", "openai"] = Field(default="bedrock")
