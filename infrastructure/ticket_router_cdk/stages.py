@@ -11,18 +11,20 @@ from pydantic import BaseModel, ConfigDict, Field
 
 StageName = Literal["dev", "staging", "prod"]
 # CodeDeploy's predefined Lambda configurations (a published name, so a typo fails at synth, not at deploy).
-DeploymentConfig = Literal["ALL_AT_ONCE", "CANARY_10PERCENT_5MINUTES", "CANARY_10PERCENT_10MINUTES",
-                           "LINEAR_10PERCENT_EVERY_1MINUTE"]
+DeploymentConfig = Literal["ALL_AT_ONCE", "CANARY_10_PERCENT_5_MINUTES", "CANARY_10_PERCENT_10_MINUTES",
+                           "LINEAR_10_PERCENT_EVERY_1_MINUTE"]
 
 
 class FunctionSettings(BaseModel):
-    """One Lambda function's size and its cost cap."""
+    """One Lambda function's size and its cost cap. Timeouts and retry limits are in `ticket_router.aws.contract`,
+    which the handlers read too."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     memory_mb: int = Field(ge=128, le=10240)
-    timeout_s: int = Field(ge=1, le=900)
-    reserved_concurrency: int = Field(ge=1, description="caps cost and protects downstream systems")
+    # For the queue-fed functions this is also the event source mapping's maximum concurrency (at least 2), so SQS
+    # pollers never hand a function more batches than it may run (throttled batches would count as receives).
+    reserved_concurrency: int = Field(ge=2, description="caps cost and protects downstream systems")
 
 
 class StageSettings(BaseModel):
@@ -36,10 +38,7 @@ class StageSettings(BaseModel):
     route: FunctionSettings
     update: FunctionSettings
     api: FunctionSettings
-    log_retention_days: int = Field(description="one of CloudWatch's allowed values (1, 3, 5, 7, 14, 30, 90, 365…)")
-    route_batch_size: int = Field(default=10, ge=1, le=10)
-    update_batch_size: int = Field(default=5, ge=1, le=10)
-    max_receive_count: int = Field(ge=1, le=1000, description="deliveries before a message moves to its DLQ")
+    log_retention_days: int = Field(description="1, 3, 7, 14, 30, 90, 180 or 365 (CloudWatch's values)")
     dlq_retention_days: int = Field(default=14, ge=1, le=14)
     api_rate_per_s: float = Field(gt=0, description="usage plan steady rate")
     api_burst: int = Field(ge=1)
@@ -52,26 +51,25 @@ class StageSettings(BaseModel):
     ticketing_url: str | None = Field(default=None, description="the ticketing system's endpoint for decisions")
 
 
-def _fn(memory_mb: int, timeout_s: int, reserved: int) -> FunctionSettings:
-    return FunctionSettings(memory_mb=memory_mb, timeout_s=timeout_s, reserved_concurrency=reserved)
+def _fn(memory_mb: int, reserved: int) -> FunctionSettings:
+    return FunctionSettings(memory_mb=memory_mb, reserved_concurrency=reserved)
 
 
 # The router holds the model in memory: 1,024 MB also buys a proportional CPU share (Lambda scales CPU with memory).
-# Its timeout covers a batch of 10 through the cascade with the LLM's 8 s per-ticket budget at concurrency 4.
 STAGES: dict[str, StageSettings] = {
     "dev": StageSettings(
-        name="dev", ingest=_fn(256, 10, 2), route=_fn(1024, 60, 2), update=_fn(256, 60, 1), api=_fn(256, 10, 2),
-        log_retention_days=7, max_receive_count=3, api_rate_per_s=5, api_burst=10, api_quota_per_day=10_000,
+        name="dev", ingest=_fn(256, 2), route=_fn(1024, 2), update=_fn(256, 2), api=_fn(256, 2),
+        log_retention_days=7, api_rate_per_s=5, api_burst=10, api_quota_per_day=10_000,
         monthly_budget_usd=20, deployment="ALL_AT_ONCE", retain_data=False),
     "staging": StageSettings(
-        name="staging", ingest=_fn(256, 10, 5), route=_fn(1024, 60, 5), update=_fn(256, 60, 2),
-        api=_fn(256, 10, 5), log_retention_days=30, max_receive_count=5, api_rate_per_s=20, api_burst=40,
-        api_quota_per_day=100_000, monthly_budget_usd=50, deployment="CANARY_10PERCENT_5MINUTES",
+        name="staging", ingest=_fn(256, 5), route=_fn(1024, 5), update=_fn(256, 2),
+        api=_fn(256, 5), log_retention_days=30, api_rate_per_s=20, api_burst=40,
+        api_quota_per_day=100_000, monthly_budget_usd=50, deployment="CANARY_10_PERCENT_5_MINUTES",
         retain_data=True),
     "prod": StageSettings(
-        name="prod", ingest=_fn(256, 10, 50), route=_fn(1024, 60, 50), update=_fn(256, 60, 10),
-        api=_fn(256, 10, 20), log_retention_days=90, max_receive_count=5, api_rate_per_s=200, api_burst=400,
-        api_quota_per_day=12_000_000, monthly_budget_usd=500, deployment="CANARY_10PERCENT_10MINUTES",
+        name="prod", ingest=_fn(256, 50), route=_fn(1024, 50), update=_fn(256, 10),
+        api=_fn(256, 20), log_retention_days=90, api_rate_per_s=200, api_burst=400,
+        api_quota_per_day=12_000_000, monthly_budget_usd=500, deployment="CANARY_10_PERCENT_10_MINUTES",
         retain_data=True),
 }
 

@@ -1,0 +1,45 @@
+"""The CDK app: `cdk synth|deploy -c stage=dev|staging|prod` (cdk.json runs this file).
+
+Other context keys override the stage's settings (`-c ticketing_url=https://…`, `-c alarm_email=ops@…`,
+`-c engine=cascade`); `-c code=DIR` names the Lambda code directory (default: infrastructure/build/lambda, built by
+`python infrastructure/package_lambda.py`).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import aws_cdk as cdk
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # ticket_router_cdk, when cdk runs this file from any directory
+
+from ticket_router_cdk.stack import TicketRouterStack  # noqa: E402
+from ticket_router_cdk.stages import StageSettings, stage_settings  # noqa: E402
+
+DEFAULT_CODE = HERE / "build" / "lambda"
+
+
+def settings_from(app: cdk.App) -> tuple[StageSettings, Path]:
+    stage = app.node.try_get_context("stage") or "dev"
+    overrides = {k: app.node.try_get_context(k) for k in StageSettings.model_fields if k != "name"}
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    code = Path(app.node.try_get_context("code") or DEFAULT_CODE)
+    return stage_settings(stage, overrides), code
+
+
+def main() -> None:
+    app = cdk.App()
+    try:
+        stage, code = settings_from(app)
+    except ValueError as error:
+        sys.exit(f"error: {error}")
+    if not (code / "ticket_router").is_dir():
+        sys.exit(f"error: no Lambda code in {code}: run `python infrastructure/package_lambda.py` first")
+    TicketRouterStack(app, stage=stage, code_dir=code)
+    app.synth()
+
+
+if __name__ == "__main__":
+    main()
