@@ -23,8 +23,9 @@ def stack_name(stage: StageSettings) -> str:
 
 
 class TicketRouterStack(Stack):
-    def __init__(self, scope: Construct, *, stage: StageSettings, code_dir: Path, **kwargs: object) -> None:
-        super().__init__(scope, stack_name(stage), description=f"ticket-router, stage {stage.name}",
+    def __init__(self, scope: Construct, *, stage: StageSettings, code_dir: Path, stack_id: str | None = None,
+                 **kwargs: object) -> None:
+        super().__init__(scope, stack_id or stack_name(stage), description=f"ticket-router, stage {stage.name}",
                          **kwargs)  # type: ignore[arg-type]
         prefix = f"ticket-router-{stage.name}"
         Tags.of(self).add(STAGE_TAG, stage.name)

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from ticket_router_cdk.stages import STAGES, stage_settings
+
+
+def test_overrides_are_validated_like_the_rest():
+    assert stage_settings("dev", {"engine": "cascade"}).engine == "cascade"
+    with pytest.raises(ValidationError):
+        stage_settings("dev", {"engnie": "cascade"})
+    with pytest.raises(ValidationError):
+        stage_settings("prod", {"deployment": "CANARY_50PERCENT"})
+    with pytest.raises(ValueError, match="unknown stage"):
+        stage_settings("qa")
+
+
+def test_prod_is_at_least_as_safe_as_dev():
+    dev, prod = STAGES["dev"], STAGES["prod"]
+    assert prod.retain_data and not dev.retain_data
+    assert prod.log_retention_days >= dev.log_retention_days
+    assert prod.deployment.startswith("CANARY")
