@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from ticket_router.cli import agent, cost, dashboard, data, route, service
+from ticket_router.cli import agent, aws, cost, dashboard, data, route, service
 
 app = typer.Typer(
     help="Route telecom support tickets to the right team, offline.",
@@ -27,6 +27,7 @@ app.add_typer(service.outbox_app, name="outbox")
 app.add_typer(service.db_app, name="db")
 app.add_typer(agent.agent_app, name="agent")
 app.command()(cost.cost)
+app.add_typer(aws.aws_app, name="aws")
 
 
 def main() -> None:
