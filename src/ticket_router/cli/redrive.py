@@ -52,9 +52,13 @@ def redrive(sqs: Any, queue: str, to: str | None = None, limit: int | None = Non
         if not batch:
             break
         by_destination: dict[str, list[dict[str, Any]]] = {}
-        for message in batch:
-            destination = fixed or target_queue(sqs, message, dlq)
-            by_destination.setdefault(destination, []).append(message)
+        try:
+            for message in batch:
+                destination = fixed or target_queue(sqs, message, dlq)
+                by_destination.setdefault(destination, []).append(message)
+        except RedriveError:
+            release(sqs, dlq, batch)
+            raise
         for destination, messages in by_destination.items():
             sent = send(sqs, destination, messages)
             done = [m for m in messages if m["MessageId"] in sent]
@@ -67,6 +71,12 @@ def redrive(sqs: Any, queue: str, to: str | None = None, limit: int | None = Non
         if failed and not moved:
             break  # nothing goes through: stop rather than spin on the same messages
     return RedriveResult(queue=dlq, moved=moved, failed=failed, destinations=destinations)
+
+
+def release(sqs: Any, dlq: str, messages: list[dict[str, Any]]) -> None:
+    """Makes received messages visible again at once, for the next attempt."""
+    sqs.change_message_visibility_batch(QueueUrl=dlq, Entries=[
+        {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0} for i, m in enumerate(messages)])
 
 
 def source_queue(sqs: Any, dlq: str) -> str | None:
