@@ -1,5 +1,7 @@
 """Real databases for the service tests: a SQLite file, and a fresh schema on the local PostgreSQL server
-(dropped afterwards, so reruns start clean). Import `service_store` into a conftest to use it."""
+(dropped afterwards, so reruns start clean). Import `service_store` into a conftest to use it.
+
+The store tests (tests/store/) also run on DynamoDB, faked in-process by moto (`STORE_BACKENDS`)."""
 
 from __future__ import annotations
 
@@ -50,11 +52,26 @@ def postgres_schema() -> Iterator[str]:
         yield url
 
 
+@contextmanager
+def dynamodb_url() -> Iterator[str]:
+    """A `dynamodb://` URL whose tables exist in moto's in-process DynamoDB for the duration."""
+    from moto import mock_aws
+
+    with mock_aws():
+        yield f"dynamodb://t-{uuid.uuid4().hex[:8]}?region=us-east-1&create=true"
+
+
 def database_url(kind: str, tmp_path: Path) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{tmp_path / 'service.db'}"
+    elif kind == "dynamodb":
+        with dynamodb_url() as url:
+            yield url
     else:
         yield from postgres_schema()
+
+
+STORE_BACKENDS = ["sqlite", "postgresql", "dynamodb"]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from conftest import NOW, ticket
 
-from ticket_router.domain import Category, Decision, ModelInfo, Priority, Team, Ticket
+from ticket_router.domain import Category, Decision, ModelInfo, Outage, Priority, Service, Severity, Team, Ticket
 
 
 def decision(ticket_id: str, decision_id: str | None = None) -> Decision:
@@ -16,3 +18,9 @@ def decision(ticket_id: str, decision_id: str | None = None) -> Decision:
 
 def ticket_for(ticket_id: str) -> Ticket:
     return ticket("billing question", ticket_id=ticket_id)
+
+
+def outage(outage_id: str, region: str, service: Service, started: int, ended: int | None = None) -> Outage:
+    return Outage(outage_id=outage_id, service=service, region=region, severity=Severity.MAJOR,
+                  started_at=NOW - timedelta(hours=started),
+                  ended_at=None if ended is None else NOW - timedelta(hours=ended))

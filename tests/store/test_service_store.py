@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from test_store_helpers import decision
 
 from ticket_router.outbox.message import build_message
+from ticket_router.store.dynamodb_service import DuplicateDecision
 from ticket_router.store.schema import MIGRATIONS
 from ticket_router.store.service import ApiKeyRecord
 
@@ -23,6 +24,8 @@ def item(ticket_id: str, with_message: bool = True):  # type: ignore[no-untyped-
 
 
 def test_schema_is_at_the_latest_migration(service_store):
+    if not hasattr(service_store, "engine"):
+        pytest.skip("SQL migrations; DynamoDB has tables, made by the CDK app")
     with service_store.engine.connect() as conn:
         versions = conn.execute(text("SELECT version FROM schema_version ORDER BY version")).scalars().all()
     assert versions == [v for v, _ in MIGRATIONS] and versions[-1] >= 4
@@ -59,7 +62,7 @@ def test_concurrent_first_writes_of_one_ticket_id_have_one_winner(service_store)
 def test_decision_and_message_share_one_transaction(service_store):
     service_store.save_new_decisions([item("A")])
     clash = decision("NEW", decision_id="d-A")  # the decision insert fails on its primary key…
-    with pytest.raises(IntegrityError):
+    with pytest.raises((IntegrityError, DuplicateDecision)):
         service_store.save_new_decisions([(ticket("x", ticket_id="NEW"), clash, build_message(clash, NOW))])
     assert service_store.get_ticket("NEW") is None  # …so neither the ticket nor a message was kept
     assert service_store.outbox_counts().pending == 1

@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from ticket_router.domain import as_utc
+from ticket_router.domain import Decision, Ticket, as_utc
 
 AttributeType = Literal["S", "N"]
 
@@ -108,3 +108,29 @@ def iso(value: datetime) -> str:
 def number(value: float) -> Decimal:
     """DynamoDB numbers travel as Decimal; through str, so 0.1 stays 0.1."""
     return Decimal(str(value))
+
+
+def ticket_item(ticket: Ticket) -> dict[str, Any]:
+    item = ticket.model_dump(include={"ticket_id", "customer_id", "subject", "description", "channel"},
+                             exclude_none=True)
+    return item | {"created_at": iso(ticket.created_at)}
+
+
+def latest_fields(decision: Decision) -> dict[str, Any]:
+    """What a ticket item keeps of its latest decision (the history tool reads these)."""
+    return {"latest_decision_id": decision.decision_id, "latest_decided_at": iso(decision.decided_at),
+            "latest_team": decision.team.value, "latest_category": decision.category.value,
+            "latest_priority": decision.priority.value}
+
+
+def decision_item(decision: Decision) -> dict[str, Any]:
+    decided = iso(decision.decided_at)
+    item = {
+        "decision_id": decision.decision_id, "ticket_id": decision.ticket_id, "decided_at": decided,
+        "decided_day": decided[:10], "team": decision.team.value, "category": decision.category.value,
+        "priority": decision.priority.value, "confidence": number(decision.confidence),
+        "needs_review": decision.needs_review, "engine": decision.engine, "model_name": decision.model.name,
+        "model_version": decision.model.version, "processing_ms": number(decision.processing_ms),
+        "payload": decision.model_dump_json(),
+    }
+    return item | ({"customer_id": decision.customer_id} if decision.customer_id else {})
