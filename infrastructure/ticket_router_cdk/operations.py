@@ -97,10 +97,17 @@ class Operations(Construct):
                 q.metric_approximate_number_of_messages_visible(),
                 q.metric_approximate_age_of_oldest_message())]),
         )
+        def emf(name: str, statistic: str) -> cloudwatch.Metric:  # Powertools' metrics from the handlers
+            return cloudwatch.Metric(namespace=contract.METRICS_NAMESPACE, metric_name=name, statistic=statistic,
+                                     dimensions_map={"service": contract.SERVICE_NAME}, label=f"{name} {statistic}")
+
         dashboard.add_widgets(
+            graph("Decisions: routed, review rate, confidence", [
+                emf("TicketsRouted", "Sum"), emf("NeedsReview", "Average"), emf("Confidence", "Average")]),
+            graph("Routing latency p50 / p99 (ms)", [emf("RoutingLatency", "p50"), emf("RoutingLatency", "p99")]),
             graph("Dead letters", [q.metric_approximate_number_of_messages_visible() for q in dead_letter_queues]),
-            cloudwatch.AlarmStatusWidget(title="Alarms", alarms=self.alarms, width=16),
         )
+        dashboard.add_widgets(cloudwatch.AlarmStatusWidget(title="Alarms", alarms=self.alarms, width=24))
         return dashboard
 
     def _budget(self, stage: StageSettings) -> budgets.CfnBudget:

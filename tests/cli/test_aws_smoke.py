@@ -143,3 +143,11 @@ def test_an_unreachable_stage_is_a_one_line_error(tmp_path):
 def test_a_url_that_is_not_http_is_refused(tmp_path, url):
     result = run(["aws", "smoke", "--url", url, "--key", KEY], tmp_path)
     assert result.returncode == 2 and b"--url" in result.stderr
+
+
+def test_url_and_key_can_come_from_the_settings(tmp_path):
+    with serve(FakeStage(pending_reads=0)) as stage:
+        result = run(["aws", "smoke"], tmp_path, TICKET_ROUTER_STAGE_URL=stage.url, TICKET_ROUTER_STAGE_KEY=KEY)
+    assert result.returncode == 0, result.stderr
+    result = run(["aws", "smoke"], tmp_path)
+    assert result.returncode == 2 and b"TICKET_ROUTER_STAGE_URL" in result.stderr

@@ -8,20 +8,27 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ticket_router.cli.common import fail, stderr
+from ticket_router.cli.common import fail, settings_with, stderr
 
 aws_app = typer.Typer(help="Operate the AWS deployment (see README: Deploying on AWS).", no_args_is_help=True)
 
 
 @aws_app.command()
 def smoke(
-    url: Annotated[str, typer.Option("--url", help="The stage's API URL (the stack's ApiUrl output).")],
-    key: Annotated[str, typer.Option("--key", help="An API key of the stage's usage plan.")],
+    url: Annotated[str | None, typer.Option(
+        "--url", help="The stage's API URL (the stack's ApiUrl output; default: $TICKET_ROUTER_STAGE_URL).")] = None,
+    key: Annotated[str | None, typer.Option(
+        "--key", help="An API key of the stage's usage plan (default: $TICKET_ROUTER_STAGE_KEY).")] = None,
     timeout: Annotated[float, typer.Option("--timeout", min=1.0, help="Seconds to wait for the decision.")] = 30.0,
 ) -> None:
     """POST a ticket, poll for its decision, and check the key and validation rules. Exit 0 when all pass."""
     from ticket_router.cli.smoke import smoke as run_smoke
 
+    settings = settings_with()
+    url = url or settings.stage_url
+    key = key or (settings.stage_key.get_secret_value() if settings.stage_key else None)
+    if not url or not key:
+        fail("give the stage's --url and --key (or TICKET_ROUTER_STAGE_URL and TICKET_ROUTER_STAGE_KEY)")
     if not url.startswith(("https://", "http://")):
         fail("--url must be an http(s) URL")
     try:
