@@ -2,7 +2,8 @@
 TICKET_ROUTER_STAGE_URL (the stack's ApiUrl output) and TICKET_ROUTER_STAGE_KEY (an API key of its usage plan) are
 present:
 
-    TICKET_ROUTER_STAGE_URL=https://…/dev/ TICKET_ROUTER_STAGE_KEY=… .venv/bin/python -m pytest tests_integ/test_aws_stage.py -s
+    export TICKET_ROUTER_STAGE_URL=https://…/dev/ TICKET_ROUTER_STAGE_KEY=…
+    .venv/bin/python -m pytest tests_integ/test_aws_stage.py -s
 """
 
 from __future__ import annotations

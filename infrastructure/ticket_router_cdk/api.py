@@ -11,13 +11,8 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from ticket_router.aws import contract
-from ticket_router_cdk.request_models import feedback_schema, ticket_schema
+from ticket_router_cdk.request_models import BAD_BODY_TEMPLATE, feedback_schema, ticket_schema
 from ticket_router_cdk.stages import StageSettings
-
-# API Gateway's validation message names the field, e.g. `object has missing required properties (["ticket_id"])`.
-# The shape is the HTTP service's 400 (`{"detail": "invalid input", "errors": [...]}`).
-BAD_BODY_TEMPLATE = ('{"detail": "invalid input", "errors": [{"field": "body", '
-                     '"message": "$context.error.validationErrorString"}]}')
 
 
 class Api(Construct):

@@ -7,6 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 DRAFT_4 = "http://json-schema.org/draft-04/schema#"
+# The gateway's 400 for a body the model refuses, in the HTTP service's shape. API Gateway's message names a missing
+# field (`object has missing required properties (["ticket_id"])`); for other faults it quotes the rule and value.
+BAD_BODY_TEMPLATE = ('{"detail": "invalid input", "errors": [{"field": "body", '
+                     '"message": "$context.error.validationErrorString"}]}')
 _DROPPED = frozenset({"title", "examples", "default"})
 
 

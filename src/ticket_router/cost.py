@@ -117,7 +117,8 @@ def estimate(tickets_per_day: int, engine: Engine, prices: dict[str, Any], token
         f"{w.dynamodb_write_units * tickets:,.0f} WRU, {w.dynamodb_read_units * tickets:,.0f} RRU, "
         f"{stored_gb:,.1f} GB kept {w.retention_days} days, with PITR")
     sm = p["secrets_manager"]
-    add("Secrets Manager", w.secrets * sm["per_secret_month"] + w.secret_reads_per_month / 1e4 * sm["per_10k_api_calls"],
+    add("Secrets Manager",
+        w.secrets * sm["per_secret_month"] + w.secret_reads_per_month / 1e4 * sm["per_10k_api_calls"],
         f"{w.secrets} secret, {w.secret_reads_per_month:,.0f} reads")
     cw = p["cloudwatch"]
     log_gb = w.log_bytes * tickets / GB
@@ -137,7 +138,8 @@ def estimate(tickets_per_day: int, engine: Engine, prices: dict[str, Any], token
                         monthly_usd=monthly, per_ticket_usd=monthly / tickets, bedrock_per_llm_decision_usd=per_call)
 
 
-def bedrock_per_call(decision: dict[str, Any], token_prices: PriceTable, calls_per_second: float) -> tuple[float, float]:
+def bedrock_per_call(decision: dict[str, Any], token_prices: PriceTable,
+                     calls_per_second: float) -> tuple[float, float]:
     """The expected cost of one LLM decision, and the share of calls that write the prompt cache: with calls
     arriving at random, a call writes the cache when the one before it came more than the cache's lifetime ago."""
     model = decision["model"]

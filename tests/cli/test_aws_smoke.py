@@ -13,12 +13,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from cli.test_cli import run
 from jsonschema import Draft4Validator
 from servers import free_port
-
-from cli.test_cli import run
-from ticket_router.cli.smoke import smoke
 from ticket_router_cdk.request_models import ticket_schema
+
+from ticket_router.cli.smoke import smoke
 
 KEY = "smoke-test-key-0123456789abcdef"
 

@@ -18,12 +18,11 @@ pytest.importorskip("aws_lambda_powertools", reason="needs the aws extra")
 from awsstack import LambdaContext, Stack, api_event, aws_stack  # noqa: E402
 from jsonschema import Draft4Validator  # noqa: E402
 from servers import free_port, receiver  # noqa: E402
+from ticket_router_cdk.request_models import BAD_BODY_TEMPLATE, ticket_schema  # noqa: E402
 
 from ticket_router.aws import api, contract, ingest, route  # noqa: E402
 from ticket_router.cli.smoke import smoke  # noqa: E402
 from ticket_router.domain import Team  # noqa: E402
-from ticket_router_cdk.api import BAD_BODY_TEMPLATE  # noqa: E402
-from ticket_router_cdk.request_models import ticket_schema  # noqa: E402
 
 KEY = "chain-smoke-key-0123456789abcdef"
 STAGE = "/dev"

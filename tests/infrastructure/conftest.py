@@ -24,7 +24,6 @@ class Synthesized:
 @pytest.fixture(scope="session")
 def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     import aws_cdk as cdk
-
     from ticket_router_cdk.stack import TicketRouterStack, stack_name
     from ticket_router_cdk.stages import stage_settings
 

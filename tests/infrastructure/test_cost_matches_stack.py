@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from cdktest import resources
+from ticket_router_cdk.stages import STAGES
 
 from ticket_router.cost import Workload
-from ticket_router_cdk.stages import STAGES
 
 
 def test_the_cost_workload_uses_the_prod_stages_memory_sizes():

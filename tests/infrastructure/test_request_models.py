@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from jsonschema import Draft4Validator
-
 from ticket_router_cdk.request_models import draft4, feedback_schema, ticket_schema
 
 

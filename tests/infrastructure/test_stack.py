@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 from cdktest import CASCADE, STAGES, ref_id, resources
+from ticket_router_cdk.stages import stage_settings
 
 from ticket_router.aws import contract
-from ticket_router_cdk.stages import stage_settings
 
 ALL = (*[f"TicketRouter-{s}" for s in STAGES], CASCADE)
 

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
-
 from ticket_router_cdk.stages import STAGES, stage_settings
 
 
