@@ -16,25 +16,18 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # ticket_router_cdk, when cdk runs this file from any directory
 
 from ticket_router_cdk.stack import TicketRouterStack  # noqa: E402
-from ticket_router_cdk.stages import StageSettings, stage_settings  # noqa: E402
+from ticket_router_cdk.stages import from_context  # noqa: E402
 
 DEFAULT_CODE = HERE / "build" / "lambda"
-
-
-def settings_from(app: cdk.App) -> tuple[StageSettings, Path]:
-    stage = app.node.try_get_context("stage") or "dev"
-    overrides = {k: app.node.try_get_context(k) for k in StageSettings.model_fields if k != "name"}
-    overrides = {k: v for k, v in overrides.items() if v is not None}
-    code = Path(app.node.try_get_context("code") or DEFAULT_CODE)
-    return stage_settings(stage, overrides), code
 
 
 def main() -> None:
     app = cdk.App()
     try:
-        stage, code = settings_from(app)
-    except ValueError as error:
+        stage = from_context(app.node.try_get_context)
+    except ValueError as error:  # pydantic's ValidationError included: it names the setting
         sys.exit(f"error: {error}")
+    code = Path(app.node.try_get_context("code") or DEFAULT_CODE)
     if not (code / "ticket_router").is_dir():
         sys.exit(f"error: no Lambda code in {code}: run `python infrastructure/package_lambda.py` first")
     TicketRouterStack(app, stage=stage, code_dir=code)

@@ -5,7 +5,8 @@ Numbers only: the stack modules read these fields and never branch on the stage'
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -82,3 +83,15 @@ def stage_settings(name: str, overrides: dict[str, object] | None = None) -> Sta
     if not overrides:
         return base
     return StageSettings.model_validate({**base.model_dump(), **overrides})
+
+
+def from_context(context: Callable[[str], Any]) -> StageSettings:
+    """The stage named by the `stage` context key (default dev), with every other stage setting given as context
+    (`-c engine=cascade`, `-c bedrock_models=id1,id2`) as an override. The CDK CLI passes `-c` values as strings."""
+    overrides: dict[str, object] = {}
+    for name in StageSettings.model_fields:
+        value = context(name) if name != "name" else None
+        if value is not None:
+            is_list = name == "bedrock_models" and isinstance(value, str)
+            overrides[name] = tuple(v.strip() for v in value.split(",") if v.strip()) if is_list else value
+    return stage_settings(str(context("stage") or "dev"), overrides)
