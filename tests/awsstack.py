@@ -21,6 +21,8 @@ from ticket_router.aws import contract, runtime
 from ticket_router.store.dynamodb import DynamoStore
 from ticket_router.store.dynamodb_tables import create_table_request
 
+TEXTS = ["No internet since 6am, the whole street is down", "I was charged twice on my last invoice, refund please",
+         "Cannot log in to my account, password reset email never arrives", "My phone keeps dropping calls after the update"]
 REGION = "us-east-1"
 TOKEN = "ticketing-token-0123456789"
 SECRET = "ticket-router-test-ticketing-token"
@@ -96,6 +98,14 @@ def api_event(method: str, path: str, body: Any = None, raw: str | None = None) 
             "body": raw if raw is not None else (json.dumps(body) if body is not None else None)}
 
 
+def post(ticket: object, raw: str | None = None) -> dict[str, Any]:
+    """POST /tickets through the ingestion function; the answer, with its body parsed under "json"."""
+    from ticket_router.aws import ingest
+
+    answer = ingest.handler(api_event("POST", "/tickets", ticket, raw=raw), LambdaContext())
+    return answer | {"json": json.loads(answer["body"])}
+
+
 def _queue(sqs: Any, name: str, max_receives: int) -> Queue:
     dlq_url = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
@@ -146,3 +156,33 @@ def aws_stack(ticketing_url: str, **extra_env: str) -> Iterator[Stack]:
             yield Stack(store, sqs, events, route, update, bus)
         finally:
             runtime.reset()
+
+
+@dataclass
+class ChainRun:
+    posted: int
+    accepted: int
+    seconds: float
+    decisions: list[Any]
+
+
+def run_tickets(stack: Stack, count: int, every: int = 10) -> ChainRun:
+    """`count` tickets through ingest, route and update, the queues drained every `every` tickets (as Lambda
+    would poll them); each tenth ticket is posted twice, as a client retrying would."""
+    import time
+
+    from ticket_router.aws import ingest, route, update
+
+    started = time.perf_counter()
+    posted = accepted = 0
+    for n in range(count):
+        ticket = {"ticket_id": f"K-{n:05d}", "description": TEXTS[n % len(TEXTS)], "customer_id": f"C-{n % 37}"}
+        for copy in range(2 if n % 10 == 0 else 1):
+            answer = ingest.handler(api_event("POST", "/tickets", ticket), LambdaContext())
+            posted += 1
+            accepted += copy == 0 and answer["statusCode"] == 202
+        if n % every == every - 1 or n == count - 1:
+            stack.drain(stack.route, route.handler)
+            stack.drain(stack.update, update.handler)
+    seconds = time.perf_counter() - started
+    return ChainRun(posted, accepted, seconds, stack.store.list_decisions(limit=10 * count))

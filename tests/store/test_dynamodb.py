@@ -13,6 +13,7 @@ from ticket_router.domain import Service
 from ticket_router.store import open_store
 from ticket_router.store.dynamodb import DynamoStore
 from ticket_router.store.dynamodb_service import DuplicateDecision
+from ticket_router.store.dynamodb_tables import decision_item
 
 
 @pytest.fixture
@@ -51,3 +52,13 @@ def test_a_url_needs_a_prefix_and_tables_are_not_made_unless_asked():
         store = open_store("dynamodb://nothing-here?region=us-east-1")
         assert store.client.list_tables()["TableNames"] == [] or all(
             not n.startswith("nothing-here") for n in store.client.list_tables()["TableNames"])
+
+
+def test_a_first_decision_written_before_a_crash_is_the_one_kept_on_the_retry(dynamo):
+    dynamo.accept_tickets([ticket("x", ticket_id="A")])
+    crashed = decision("A", decision_id="first-A")
+    dynamo.tables.decisions.put_item(Item=decision_item(crashed))  # the decision was written, the ticket not yet
+    retry = crashed.model_copy(update={"confidence": 0.5})  # the retry routes again, under the same id
+    assert dynamo.save_first_decisions([(ticket("x", ticket_id="A"), retry)]) == [False]
+    assert dynamo.get_decision("A") == crashed
+    assert [d.decision_id for d in dynamo.list_ticket_decisions("A")] == ["first-A"]

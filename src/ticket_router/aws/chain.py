@@ -11,6 +11,7 @@ Every step can run twice for the same ticket without harm, which is what makes a
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
@@ -27,7 +28,7 @@ class ChainStore(Protocol):
 
     def save_first_decisions(self, items: list[tuple[Ticket, Decision]]) -> list[bool]: ...
 
-    def get_ticket(self, ticket_id: str) -> Ticket | None: ...
+    def get_tickets(self, ticket_ids: list[str]) -> dict[str, Ticket]: ...
 
     def get_decisions(self, ticket_ids: list[str]) -> dict[str, Decision]: ...
 
@@ -53,6 +54,16 @@ def accept(store: ChainStore, bus: EventBus, ticket: Ticket, engine: str | None 
     return Accepted(ticket.ticket_id, "accepted")
 
 
+FIRST_DECISIONS = uuid.UUID("6f0c8f1e-5b1a-4c59-9a39-0d6c6a2f7d10")  # namespace of first-decision ids
+
+
+def first_decision(decision: Decision) -> Decision:
+    """A ticket's first decision gets an id derived from its ticket id: routing the same ticket twice (SQS hands a
+    message over twice, or a crash between two writes) yields the same id, so the store keeps one decision and the
+    ticketing system sees one Idempotency-Key."""
+    return decision.model_copy(update={"decision_id": uuid.uuid5(FIRST_DECISIONS, decision.ticket_id).hex})
+
+
 class UnknownTicket(LookupError):
     pass
 
@@ -74,20 +85,21 @@ def route_batch(store: ChainStore, bus: EventBus, engines: Callable[[str | None]
     outcome = {ticket_id: Routed() for ticket_id in ids}
     for ticket_id, decision in store.get_decisions(ids).items():
         outcome[ticket_id].decision = decision
+    tickets = store.get_tickets([t for t in ids if outcome[t].decision is None])
     waiting: dict[str | None, list[Ticket]] = {}
     seen: set[str] = set()
     for request in requests:
         if outcome[request.ticket_id].decision is not None or request.ticket_id in seen:
             continue
         seen.add(request.ticket_id)
-        ticket = store.get_ticket(request.ticket_id)
+        ticket = tickets.get(request.ticket_id)
         if ticket is None:
             outcome[request.ticket_id].error = UnknownTicket(f"no stored ticket {request.ticket_id!r}")
         else:
             waiting.setdefault(request.engine, []).append(ticket)
-    for name, tickets in waiting.items():
-        decisions = engines(name).route_many(tickets, save=False)
-        written = store.save_first_decisions(list(zip(tickets, decisions)))
+    for name, group in waiting.items():
+        decisions = [first_decision(d) for d in engines(name).route_many(group, save=False)]
+        written = store.save_first_decisions(list(zip(group, decisions)))
         lost = [d.ticket_id for d, new in zip(decisions, written) if not new]  # another invocation won the write
         winners = store.get_decisions(lost) if lost else {}
         for decision, new in zip(decisions, written):

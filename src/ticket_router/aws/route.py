@@ -25,6 +25,7 @@ def route_records(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
     log = observability.logger()
+    observability.count("MessagesReceived", len(event.get("Records", [])))
     requests: dict[str, events.TicketReceived] = {}
     bad: dict[str, Exception] = {}
     for record in event.get("Records", []):

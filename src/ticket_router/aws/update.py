@@ -56,6 +56,7 @@ def deliver_records(event: dict[str, Any], context: Any) -> dict[str, Any]:
     send_once = idempotent_function(send, data_keyword_argument="message", config=config,
                                     persistence_store=runtime().idempotency)
     log = observability.logger()
+    observability.count("MessagesReceived", len(event.get("Records", [])))
 
     def record_handler(record: SQSRecord) -> str:
         routed = events.read(record.body, events.TicketRouted)

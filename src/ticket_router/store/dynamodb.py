@@ -237,6 +237,11 @@ class DynamoStore(DynamoService):
         item = self.tables.tickets.get_item(Key={"ticket_id": ticket_id}, ConsistentRead=True).get("Item")
         return Ticket.model_validate(item) if item else None
 
+    def get_tickets(self, ticket_ids: list[str]) -> dict[str, Ticket]:
+        """Many tickets in one request (unknown ids are absent)."""
+        items = self._get_many(self.tables.tickets, "ticket_id", ticket_ids)
+        return {item["ticket_id"]: Ticket.model_validate(item) for item in items}
+
     def list_ticket_decisions(self, ticket_id: str) -> list[Decision]:
         from boto3.dynamodb.conditions import Key
 

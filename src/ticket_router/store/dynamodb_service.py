@@ -157,18 +157,39 @@ class DynamoService:
         return result
 
     def save_first_decisions(self, items: list[tuple[Ticket, Decision]]) -> list[bool]:
-        """Each ticket's first decision, only if it has none yet (one transaction per ticket); True where it was
-        written. A message SQS delivers twice therefore never gives a ticket a second decision."""
+        """Each ticket's first decision, only if it has none yet; True where this call's decision is the one kept.
+        A message SQS delivers twice therefore never gives a ticket a second decision.
+
+        The caller gives a first decision an id derived from the ticket id (aws/chain.py), which makes the two
+        writes safe to repeat without a transaction: the decision is put unless its id exists (a concurrent or
+        crashed attempt wrote it first: that one is kept), then the ticket is pointed at it unless it already
+        points elsewhere (then the decision is removed again)."""
         result = []
         for ticket, decision in items:
-            codes = self._transact([
-                _put(self.tables.tickets, ticket_item(ticket) | latest_fields(decision),
-                     condition="attribute_not_exists(latest_decision_id)"),
-                _put(self.tables.decisions, decision_item(decision), "decision_id")])
-            if codes is not None and codes[0] != "ConditionalCheckFailed":
-                raise DuplicateDecision(f"decision {decision.decision_id} is already stored")
-            result.append(codes is None)
+            try:
+                self.tables.decisions.put_item(Item=decision_item(decision),
+                                               ConditionExpression="attribute_not_exists(decision_id)")
+                written = True
+            except self.client.exceptions.ConditionalCheckFailedException:
+                written = False
+            stored = decision if written else self._decision_by_id(decision.decision_id)
+            if stored.ticket_id != ticket.ticket_id:
+                raise DuplicateDecision(f"decision {decision.decision_id} belongs to another ticket")
+            try:
+                self.tables.tickets.put_item(
+                    Item=ticket_item(ticket) | latest_fields(stored),
+                    ConditionExpression="attribute_not_exists(latest_decision_id) OR latest_decision_id = :d",
+                    ExpressionAttributeValues={":d": stored.decision_id})
+            except self.client.exceptions.ConditionalCheckFailedException:
+                if written:  # the ticket was decided another way meanwhile: ours is not kept
+                    self.tables.decisions.delete_item(Key={"decision_id": decision.decision_id})
+                written = False
+            result.append(written)
         return result
+
+    def _decision_by_id(self, decision_id: str) -> Decision:
+        item = self.tables.decisions.get_item(Key={"decision_id": decision_id}, ConsistentRead=True)["Item"]
+        return Decision.model_validate_json(item["payload"])
 
     # the outbox --------------------------------------------------------------------------------------------
     def _messages(self) -> list[dict[str, Any]]:
