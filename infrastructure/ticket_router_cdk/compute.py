@@ -11,6 +11,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from ticket_router.aws import contract
@@ -43,7 +44,7 @@ class Compute(Construct):
             contract.EVENT_BUS: messaging.bus.event_bus_name,
             contract.IDEMPOTENCY_TABLE: data.tables[contract.IDEMPOTENCY.suffix].table_name,
             contract.TICKETING_TOKEN_SECRET: self.secret.secret_arn,
-            contract.TICKETING_TIMEOUT: "5",
+            contract.TICKETING_TIMEOUT: "5",  # seconds per delivery attempt (the service's default too)
             contract.ENGINE: stage.engine,
             contract.LLM_MODEL: stage.bedrock_models[0],
             contract.LOG_LEVEL: "INFO",
@@ -56,10 +57,10 @@ class Compute(Construct):
         code = lambda_.Code.from_asset(str(code_dir))
         specs = {t.suffix: t for t in (*contract.STORE_TABLES, contract.IDEMPOTENCY)}
 
-        def resources(own_queue: object = None) -> Resources:
+        def resources(own_queue: sqs.IQueue | None) -> Resources:
             return Resources(tables=data.tables, table_specs=specs, key=data.key, bus=messaging.bus,
-                             secret=self.secret, own_queue=own_queue,  # type: ignore[arg-type]
-                             bedrock_models=stage.bedrock_models, llm_enabled=stage.engine != "local")
+                             secret=self.secret, own_queue=own_queue, bedrock_models=stage.bedrock_models,
+                             llm_enabled=stage.engine != "local")
 
         self.functions: dict[str, lambda_.Function] = {}
         self.aliases: dict[str, lambda_.Alias] = {}
@@ -69,8 +70,8 @@ class Compute(Construct):
             (contract.UPDATE, stage.update, contract.UPDATE_TIMEOUT_S, messaging.update_queue),
             (contract.API, stage.api, SYNC_TIMEOUT_S, None),
         ):
-            missing = [name for name in spec.environment if name not in environment]
-            if missing and missing != [contract.TICKETING_URL]:
+            missing = [n for n in spec.environment if n not in environment and n != contract.TICKETING_URL]
+            if missing:  # the contract grew a setting this stack does not set yet
                 raise ValueError(f"function {spec.name!r} reads {missing} and the stack provides no value")
             env = {name: environment[name] for name in spec.environment if name in environment}
             fn, alias = self._function(spec, size, timeout_s, code, env, statements(spec, resources(queue)), removal)
