@@ -22,7 +22,8 @@ from ticket_router.store.dynamodb import DynamoStore
 from ticket_router.store.dynamodb_tables import create_table_request
 
 TEXTS = ["No internet since 6am, the whole street is down", "I was charged twice on my last invoice, refund please",
-         "Cannot log in to my account, password reset email never arrives", "My phone keeps dropping calls after the update"]
+         "Cannot log in to my account, password reset email never arrives",
+         "My phone keeps dropping calls after the update"]
 REGION = "us-east-1"
 TOKEN = "ticketing-token-0123456789"
 SECRET = "ticket-router-test-ticketing-token"
@@ -128,7 +129,7 @@ def environment(prefix: str, bus: str, ticketing_url: str, **extra: str) -> dict
             "POWERTOOLS_METRICS_NAMESPACE": contract.METRICS_NAMESPACE,
             contract.DATABASE_URL: f"dynamodb://{prefix}?region={REGION}", contract.EVENT_BUS: bus,
             contract.IDEMPOTENCY_TABLE: contract.IDEMPOTENCY.name(prefix), contract.TICKETING_URL: ticketing_url,
-            contract.TICKETING_TOKEN_SECRET: SECRET, contract.TICKETING_TIMEOUT: "2", **extra}
+            contract.TICKETING_TOKEN_SECRET: SECRET, contract.TICKETING_TIMEOUT: "2", contract.LOG_LEVEL: "INFO", **extra}
 
 
 @contextmanager

@@ -33,8 +33,9 @@ def test_a_poison_message_ends_in_the_dlq_and_the_rest_of_its_batch_is_routed(ch
     stack, endpoint = chain
     post({"ticket_id": "GOOD", "description": TEXTS[1]})
     stack.sqs.send_message(QueueUrl=stack.route.url, MessageBody="{not json")
+    unknown = {"ticket_id": "NOPE"}  # an event for a ticket that was never stored
     stack.events.put_events(Entries=[{"EventBusName": stack.bus, "Source": contract.EVENT_SOURCE,
-                                      "DetailType": contract.TICKET_RECEIVED, "Detail": json.dumps({"ticket_id": "NOPE"})}])
+                                      "DetailType": contract.TICKET_RECEIVED, "Detail": json.dumps(unknown)}])
     stack.drain(stack.route, route.handler)
     assert stack.store.get_decision("GOOD") is not None
     dead = stack.sqs.receive_message(QueueUrl=stack.route.dlq_url, MaxNumberOfMessages=10,

@@ -110,3 +110,15 @@ def test_the_cascade_is_built_by_the_engine_factory_and_a_failed_llm_still_gives
     assert decision.engine == "cascade" and decision.needs_review
     assert decision.llm["status"] == "fallback"
     assert any(reason.startswith("LLM agent failed") for reason in decision.review_reasons)
+
+
+def test_an_unknown_engine_fails_only_its_tickets(stack):
+    post({"ticket_id": "A", "description": "No internet"})
+    post({"ticket_id": "B", "description": "Charged twice"})
+    bodies = announced(stack)
+    event = json.loads(bodies[0])
+    event["detail"]["engine"] = "oracle"
+    answer = route.handler(sqs_event(stack, json.dumps(event), bodies[1]), LambdaContext())
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "m-0"}]}
+    assert stack.store.get_decision(event["detail"]["ticket_id"]) is None
+    assert len(stack.store.list_decision_rows()) == 1

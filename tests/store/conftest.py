@@ -1,5 +1,5 @@
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from backends import STORE_BACKENDS, database_url, service_store  # noqa: F401 - fixtures: every backend

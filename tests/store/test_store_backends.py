@@ -44,7 +44,8 @@ def test_outages_active_at_a_time_are_listed_newest_first_and_resolved(service_s
 def test_feedback_is_listed_oldest_first_from_a_time(service_store):
     for n, agent in enumerate(["amy", "bob", "cy"]):
         service_store.save_feedback(Feedback(ticket_id="T-1", team=Team.BILLING_SUPPORT, agent=agent,
-                                             priority=Priority.P1 if n else None, created_at=NOW + timedelta(minutes=n)))
+                                             priority=Priority.P1 if n else None,
+                                             created_at=NOW + timedelta(minutes=n)))
     assert [f.agent for f in service_store.list_feedback()] == ["amy", "bob", "cy"]
     assert [f.agent for f in service_store.list_feedback(since=NOW + timedelta(minutes=1))] == ["bob", "cy"]
     assert service_store.list_feedback()[0].priority is None

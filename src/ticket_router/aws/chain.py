@@ -98,7 +98,13 @@ def route_batch(store: ChainStore, bus: EventBus, engines: Callable[[str | None]
         else:
             waiting.setdefault(request.engine, []).append(ticket)
     for name, group in waiting.items():
-        decisions = [first_decision(d) for d in engines(name).route_many(group, save=False)]
+        try:
+            engine = engines(name)
+        except ValueError as error:  # an engine name no factory knows: those tickets fail, the others go on
+            for ticket in group:
+                outcome[ticket.ticket_id].error = error
+            continue
+        decisions = [first_decision(d) for d in engine.route_many(group, save=False)]
         written = store.save_first_decisions(list(zip(group, decisions)))
         lost = [d.ticket_id for d, new in zip(decisions, written) if not new]  # another invocation won the write
         winners = store.get_decisions(lost) if lost else {}

@@ -55,7 +55,8 @@ DATABASE_URL = "TICKET_ROUTER_DATABASE_URL"  # dynamodb://<table prefix>
 EVENT_BUS = "TICKET_ROUTER_EVENT_BUS"  # the custom bus's name
 IDEMPOTENCY_TABLE = "TICKET_ROUTER_IDEMPOTENCY_TABLE"  # the full table name
 TICKETING_URL = "TICKET_ROUTER_TICKETING_URL"
-TICKETING_TOKEN_SECRET = "TICKET_ROUTER_TICKETING_TOKEN_SECRET"  # Secrets Manager id or ARN; the secret string is the token
+# Secrets Manager id or ARN of the ticketing token (the secret string is the token)
+TICKETING_TOKEN_SECRET = "TICKET_ROUTER_TICKETING_TOKEN_SECRET"
 TICKETING_TIMEOUT = "TICKET_ROUTER_TICKETING_TIMEOUT_S"
 ENGINE = "TICKET_ROUTER_ENGINE"  # local | cascade | agent
 LLM_MODEL = "TICKET_ROUTER_LLM_MODEL"  # the Bedrock model id the cascade and agent use

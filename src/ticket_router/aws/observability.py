@@ -21,9 +21,12 @@ if TYPE_CHECKING:
 
 @cache
 def logger() -> Logger:
+    """At TICKET_ROUTER_LOG_LEVEL (the stack sets INFO)."""
     from aws_lambda_powertools import Logger
 
-    return Logger(service=SERVICE_NAME)
+    from ticket_router.settings import get_settings
+
+    return Logger(service=SERVICE_NAME, level=get_settings().log_level.upper())
 
 
 @cache

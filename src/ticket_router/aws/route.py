@@ -42,8 +42,9 @@ def route_records(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
     def record_handler(record: SQSRecord) -> str:
         if record.message_id in bad:
-            log.warning("message refused", extra={"message_id": record.message_id, "error": str(bad[record.message_id])})
-            raise bad[record.message_id]
+            error = bad[record.message_id]
+            log.warning("message refused", extra={"message_id": record.message_id, "error": str(error)})
+            raise error
         request = requests[record.message_id]
         result = outcome[request.ticket_id]
         if result.decision is None:

@@ -8,7 +8,7 @@ visibility timeout); after the last attempt SQS moves it to the DLQ."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from ticket_router.aws import events, observability
@@ -23,7 +23,7 @@ RETRIES = RetryPolicy()
 def send(message: dict[str, Any]) -> dict[str, str]:
     """POST one routed decision; returns what the idempotency layer keeps for a repeat."""
     routed = events.TicketRouted.model_validate(message)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     runtime().adapter().deliver(PendingMessage(
         id=0, decision_id=routed.decision_id, ticket_id=routed.ticket_id, created_at=now, attempts=0,
         next_attempt_at=now, payload=json.dumps(routed.message, separators=(",", ":"))))

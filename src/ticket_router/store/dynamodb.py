@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -93,21 +93,21 @@ class DynamoStore(DynamoService):
         return created
 
     # reading helpers ---------------------------------------------------------------------------------------
-    def _scan(self, table: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
+    @staticmethod
+    def _pages(read: Callable[..., dict[str, Any]], **kwargs: Any) -> Iterator[dict[str, Any]]:
+        """Every item of a scan or query, page after page."""
         while True:
-            page = table.scan(**kwargs)
+            page = read(**kwargs)
             yield from page.get("Items", [])
             if "LastEvaluatedKey" not in page:
                 return
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
+    def _scan(self, table: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        return self._pages(table.scan, **kwargs)
+
     def _query(self, table: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
-        while True:
-            page = table.query(**kwargs)
-            yield from page.get("Items", [])
-            if "LastEvaluatedKey" not in page:
-                return
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return self._pages(table.query, **kwargs)
 
     def _get_many(self, table: Any, key: str, values: Iterable[str]) -> list[dict[str, Any]]:
         """BatchGetItem in chunks of 100, unprocessed keys asked again; strongly consistent."""
@@ -219,7 +219,8 @@ class DynamoStore(DynamoService):
             self.tables.tickets.update_item(
                 Key={"ticket_id": decision.ticket_id},
                 UpdateExpression="SET " + ", ".join(f"{k} = :{k}" for k in latest_fields(decision)),
-                ConditionExpression="attribute_not_exists(latest_decided_at) OR latest_decided_at <= :latest_decided_at",
+                ConditionExpression="attribute_not_exists(latest_decided_at) "
+                                    "OR latest_decided_at <= :latest_decided_at",
                 ExpressionAttributeValues={f":{k}": v for k, v in latest_fields(decision).items()})
         except self.client.exceptions.ConditionalCheckFailedException:
             pass

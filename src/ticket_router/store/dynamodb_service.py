@@ -128,10 +128,7 @@ class DynamoService:
                                                ConditionExpression="attribute_not_exists(decision_id)")
             except self.client.exceptions.ConditionalCheckFailedException:
                 raise DuplicateDecision(f"decision {decision.decision_id} is already stored") from None
-            try:
-                self.tables.tickets.put_item(Item=ticket_item(ticket), ConditionExpression="attribute_not_exists(ticket_id)")
-            except self.client.exceptions.ConditionalCheckFailedException:
-                pass
+            self._put_if_new(ticket)
             self._set_latest(decision)
         if messages:
             with self.tables.outbox.batch_writer() as batch:
@@ -147,14 +144,20 @@ class DynamoService:
             if ticket.ticket_id in accepted:
                 result.append(False)
                 continue
-            try:
-                self.tables.tickets.put_item(Item=ticket_item(ticket), ConditionExpression="attribute_not_exists(ticket_id)")
-            except self.client.exceptions.ConditionalCheckFailedException:
-                result.append(False)
-                continue
-            accepted.add(ticket.ticket_id)
-            result.append(True)
+            new = self._put_if_new(ticket)
+            if new:
+                accepted.add(ticket.ticket_id)
+            result.append(new)
         return result
+
+    def _put_if_new(self, ticket: Ticket) -> bool:
+        """Put the ticket unless its id is stored (the conditional put that makes ticket writes idempotent)."""
+        try:
+            self.tables.tickets.put_item(Item=ticket_item(ticket),
+                                         ConditionExpression="attribute_not_exists(ticket_id)")
+        except self.client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
 
     def save_first_decisions(self, items: list[tuple[Ticket, Decision]]) -> list[bool]:
         """Each ticket's first decision, only if it has none yet; True where this call's decision is the one kept.
@@ -251,7 +254,8 @@ class DynamoService:
 
     def list_dead_letters(self, limit: int = 100) -> list[DeadLetter]:
         items = sorted(self._scan(self.tables.dead_letters), key=lambda i: int(i["id"]))
-        return [DeadLetter.model_validate(i | {"id": int(i["id"]), "attempts": int(i["attempts"])}) for i in items][:limit]
+        numbers = [i | {"id": int(i["id"]), "attempts": int(i["attempts"])} for i in items[:limit]]
+        return [DeadLetter.model_validate(i) for i in numbers]
 
     def retry_dead_letters(self, decision_ids: list[str] | None, now: datetime) -> int:
         wanted = None if decision_ids is None else set(decision_ids)

@@ -88,8 +88,8 @@ def create_table_request(table: Table, prefix: str) -> dict[str, Any]:
     }
     if table.indexes:
         request["GlobalSecondaryIndexes"] = [
-            {"IndexName": i.name, "KeySchema": _key_schema(i.partition, i.sort), "Projection": {"ProjectionType": "ALL"}}
-            for i in table.indexes
+            {"IndexName": i.name, "KeySchema": _key_schema(i.partition, i.sort),
+             "Projection": {"ProjectionType": "ALL"}} for i in table.indexes
         ]
     return request
 
