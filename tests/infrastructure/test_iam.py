@@ -103,3 +103,23 @@ def test_each_role_gets_what_its_contract_needs_and_no_more(synthesized):
     assert "events:PutEvents" in ingest and "sqs:ReceiveMessage" not in ingest
     route = role_actions(template, contract.ROUTE.name)
     assert "sqs:ReceiveMessage" in route and "secretsmanager:GetSecretValue" not in route
+
+
+def test_a_need_the_contract_adds_without_an_iam_mapping_fails_the_synth():
+    from ticket_router_cdk.permissions import Resources, UnmappedNeedError, statements
+
+    nothing = Resources(tables={}, table_specs={}, key=None, bus=None, secret=None, own_queue=None,  # type: ignore[arg-type]
+                        bedrock_models=(), llm_enabled=False)
+    with pytest.raises(UnmappedNeedError, match="s3:get"):
+        statements(contract.Function("export", "ticket_router.aws.export.handler", (), ("s3:get (reports)",)),
+                   nothing)
+
+
+def test_bedrock_arns_pin_profiles_to_this_region_and_plain_models_too():
+    from ticket_router_cdk.permissions import bedrock_arns
+
+    profile, model = bedrock_arns(("eu.anthropic.claude-haiku-4-5-20251001-v1:0",))
+    assert ":inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0" in profile
+    assert model.endswith(":bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0")
+    (plain,) = bedrock_arns(("anthropic.claude-3-5-haiku-20241022-v1:0",))
+    assert "bedrock:*" not in plain and plain.endswith("::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0")
