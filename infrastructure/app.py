@@ -16,13 +16,17 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # ticket_router_cdk, when cdk runs this file from any directory
 
 from ticket_router_cdk.stack import TicketRouterStack  # noqa: E402
-from ticket_router_cdk.stages import from_context  # noqa: E402
+from ticket_router_cdk.stages import from_context, unknown_context  # noqa: E402
 
 DEFAULT_CODE = HERE / "build" / "lambda"
 
 
 def main() -> None:
     app = cdk.App()
+    unknown = unknown_context(app.node.get_all_context())
+    if unknown:
+        sys.exit(f"error: unknown context key(s): {', '.join(unknown)} (stage settings: infrastructure/"
+                 "ticket_router_cdk/stages.py)")
     try:
         stage = from_context(app.node.try_get_context)
     except ValueError as error:  # pydantic's ValidationError included: it names the setting

@@ -5,7 +5,7 @@ Numbers only: the stack modules read these fields and never branch on the stage'
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -95,3 +95,14 @@ def from_context(context: Callable[[str], Any]) -> StageSettings:
             is_list = name == "bedrock_models" and isinstance(value, str)
             overrides[name] = tuple(v.strip() for v in value.split(",") if v.strip()) if is_list else value
     return stage_settings(str(context("stage") or "dev"), overrides)
+
+
+# Context keys that are not stage settings: the app's own, and those the CDK itself and cdk.json set.
+APP_CONTEXT = frozenset({"stage", "code", "cli-telemetry"})
+CDK_CONTEXT_PREFIXES = ("@", "aws:", "aws-cdk:", "cdk")
+
+
+def unknown_context(keys: Iterable[str]) -> list[str]:
+    """Context keys that name nothing: a misspelt `-c engnie=cascade` fails instead of being ignored."""
+    known = APP_CONTEXT | set(StageSettings.model_fields)
+    return sorted(k for k in keys if k not in known and not k.startswith(CDK_CONTEXT_PREFIXES))

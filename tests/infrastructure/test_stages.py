@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
-from ticket_router_cdk.stages import STAGES, from_context, stage_settings
+from ticket_router_cdk.stages import STAGES, from_context, stage_settings, unknown_context
 
 
 def test_overrides_are_validated_like_the_rest():
@@ -32,3 +32,8 @@ def test_context_values_arrive_as_strings_and_are_validated():
     assert from_context({}.get).name == "dev"
     with pytest.raises(ValidationError):
         from_context({"engine": "gpt"}.get)
+
+
+def test_a_misspelt_context_key_is_named_and_the_cdks_own_are_not():
+    assert unknown_context(["stage", "engnie", "code", "@aws-cdk/core:newStyleStackSynthesis",
+                            "aws:cdk:enable-path-metadata", "cli-telemetry", "engine"]) == ["engnie"]
