@@ -81,6 +81,11 @@ class Compute(Construct):
                     max_concurrency=size.reserved_concurrency))
             self.functions[spec.name] = fn
             self.aliases[spec.name] = alias
+        if stage.engine != "local" and not (code_dir / "strands").is_dir():
+            Annotations.of(self.functions[contract.ROUTE.name]).add_warning_v2(
+                "ticket-router:no-llm-in-package",
+                f"engine {stage.engine} but the code directory has no Strands: every ticket would fall back to the "
+                "embedded model (package with --extras aws,agent)")
         if not stage.ticketing_url:
             Annotations.of(self.functions[contract.UPDATE.name]).add_warning_v2(
                 "ticket-router:no-ticketing-url",

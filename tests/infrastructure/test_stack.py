@@ -210,3 +210,8 @@ def test_each_function_deploys_through_codedeploy_with_alarm_rollback(synthesize
 
 def test_a_stage_without_a_ticketing_url_says_so_at_synth(synthesized):
     assert any("ticketing_url" in w for w in synthesized.warnings["TicketRouter-prod"])
+
+
+def test_an_llm_engine_without_the_llm_in_the_package_says_so_at_synth(synthesized):
+    assert any("no Strands" in w for w in synthesized.warnings[CASCADE])
+    assert not any("no Strands" in w for w in synthesized.warnings["TicketRouter-prod"])
