@@ -77,6 +77,8 @@ def test_a_model_missing_from_the_token_prices_is_an_error_not_free(prices):
         estimate(1000, "agent", prices, PriceTable({}))
 
 
-def test_zero_tickets_is_refused(prices, tokens):
+def test_zero_tickets_and_a_share_for_another_engine_are_refused(prices, tokens):
     with pytest.raises(ValueError, match="at least 1"):
         estimate(0, "local", prices, tokens)
+    with pytest.raises(ValueError, match="cascade engine only"):
+        estimate(1000, "local", prices, tokens, llm_share=0.5)

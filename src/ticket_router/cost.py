@@ -83,12 +83,14 @@ def load_prices(path: Path | None = None) -> dict[str, Any]:
 
 def estimate(tickets_per_day: int, engine: Engine, prices: dict[str, Any], token_prices: PriceTable,
              workload: Workload | None = None, llm_share: float | None = None) -> CostEstimate:
-    """The cost at `tickets_per_day`. `llm_share` is the share of tickets the LLM decides: 0 for `local`, 1 for
-    `agent`, the workload's measured cascade share for `cascade` unless given."""
+    """The cost at `tickets_per_day`. The LLM decides no ticket with `local`, every ticket with `agent`, and with
+    `cascade` the share `llm_share` (default: the workload's measured cascade share)."""
     if tickets_per_day < 1:
         raise ValueError("tickets_per_day must be at least 1")
+    if llm_share is not None and engine != "cascade":
+        raise ValueError("an LLM share applies to the cascade engine only")
     w = workload or Workload()
-    share = {"local": 0.0, "agent": 1.0, "cascade": w.cascade_share}[engine] if llm_share is None else llm_share
+    share = {"local": 0.0, "agent": 1.0, "cascade": w.cascade_share if llm_share is None else llm_share}[engine]
     tickets = tickets_per_day * DAYS_PER_MONTH
     llm_calls = tickets * share
     p = prices

@@ -27,5 +27,7 @@ def test_cost_as_json_for_the_agent_engine(tmp_path):
 def test_bad_engine_and_missing_price_file_are_clear_errors(tmp_path):
     result = run(["cost", "-n", "10", "--engine", "gpt"], tmp_path)
     assert result.returncode == 2 and b"unknown engine" in result.stderr
+    result = run(["cost", "-n", "10", "--llm-share", "0.2"], tmp_path)
+    assert result.returncode == 2 and b"--engine cascade only" in result.stderr
     result = run(["cost", "-n", "10", "--prices", str(tmp_path / "none.json")], tmp_path)
     assert result.returncode == 2 and b"cannot estimate" in result.stderr and b"Traceback" not in result.stderr

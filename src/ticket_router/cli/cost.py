@@ -16,7 +16,8 @@ def cost(
     tickets_per_day: Annotated[int, typer.Option("--tickets-per-day", "-n", min=1, help="Tickets a day.")],
     engine: Annotated[str, typer.Option("--engine", help="local, cascade or agent.")] = "local",
     llm_share: Annotated[float | None, typer.Option(
-        "--llm-share", min=0.0, max=1.0, help="Share of tickets the cascade sends to the LLM (default: measured).")
+        "--llm-share", min=0.0, max=1.0, help="With --engine cascade: the share of tickets sent to the LLM "
+                                             "(default: the measured 2.3%).")
     ] = None,
     prices: Annotated[Path | None, typer.Option("--prices", help="Your own AWS price table (JSON, same shape).")]
     = None,
@@ -29,6 +30,8 @@ def cost(
 
     if engine not in ("local", "cascade", "agent"):
         fail(f"unknown engine {engine!r}: use local, cascade or agent")
+    if llm_share is not None and engine != "cascade":
+        fail("--llm-share applies to --engine cascade only")
     try:
         table = load_prices(prices)
         result = estimate(tickets_per_day, engine, table, PriceTable.load(settings_with().llm_prices),  # type: ignore[arg-type]
