@@ -6,10 +6,12 @@ The store tests (tests/store/) also run on DynamoDB, faked in-process by moto (`
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -54,10 +56,21 @@ def postgres_schema() -> Iterator[str]:
 
 @contextmanager
 def dynamodb_url() -> Iterator[str]:
-    """A `dynamodb://` URL whose tables exist in moto's in-process DynamoDB for the duration."""
-    from moto import mock_aws
+    """A `dynamodb://` URL whose tables exist in moto's in-process DynamoDB for the duration.
 
-    with mock_aws():
+    moto answers one request at a time here, as a server would: in-process it is not thread-safe (a transaction
+    deep-copies every table while another thread may be writing to one), which DynamoDB itself is."""
+    from moto import mock_aws
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    lock = threading.RLock()
+    answer = BotocoreStubber.__call__
+
+    def one_at_a_time(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with lock:
+            return answer(self, *args, **kwargs)
+
+    with mock.patch.object(BotocoreStubber, "__call__", one_at_a_time), mock_aws():
         yield f"dynamodb://t-{uuid.uuid4().hex[:8]}?region=us-east-1&create=true"
 
 
