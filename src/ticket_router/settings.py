@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     llm_prices: Path | None = Field(default=None, description="price table (JSON) replacing the shipped prices.json")
     llm_cache: bool = Field(default=True, description="prompt caching of the fixed prompt (bedrock, anthropic)")
     bedrock_region: str | None = Field(default=None, validation_alias=AliasChoices("BEDROCK_REGION", "bedrock_region"))
+    # a deployed AWS stage, for `ticket-router aws smoke` and tests_integ/ (the stack's ApiUrl output and an API key)
+    stage_url: str | None = Field(default=None, description="a deployed stage's API URL")
+    stage_key: SecretStr | None = Field(default=None, description="an API key of that stage's usage plan")
 
     @model_validator(mode="after")
     def _no_placeholder_llm_key(self) -> Settings:
@@ -70,7 +73,7 @@ class Settings(BaseSettings):
                              "TICKET_ROUTER_LLM_BASE_URL of the openai provider may take a dummy key)")
         return self
 
-    @field_validator("api_keys", "ticketing_token")
+    @field_validator("api_keys", "ticketing_token", "stage_key")
     @classmethod
     def _no_placeholder_secrets(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None:
@@ -80,7 +83,7 @@ class Settings(BaseSettings):
                 raise ValueError("a placeholder or too-short secret (use a random value of 16+ characters)")
         return value
 
-    @field_validator("ticketing_url")
+    @field_validator("ticketing_url", "stage_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.strip().lower().startswith(("http://", "https://")):

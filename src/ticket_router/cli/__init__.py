@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from ticket_router.cli import agent, dashboard, data, models, route, service
+from ticket_router.cli import agent, aws, cost, dashboard, data, models, route, service
 from ticket_router.cli.help import plain_metavars
 
 app = typer.Typer(
@@ -29,6 +29,8 @@ app.add_typer(service.db_app, name="db")
 app.add_typer(agent.agent_app, name="agent")
 app.command()(models.learn)
 app.add_typer(models.models_app, name="models")
+app.command()(cost.cost)
+app.add_typer(aws.aws_app, name="aws")
 
 
 def main() -> None:
