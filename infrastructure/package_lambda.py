@@ -3,7 +3,8 @@ Python 3.11 on x86_64, as prebuilt manylinux wheels (no Docker, no compiler), th
 
     python infrastructure/package_lambda.py [--extras aws] [--out infrastructure/build/lambda]
 
-`--extras aws,agent` adds the LLM engines (Strands) for a stage deployed with `-c engine=cascade|agent`.
+`--extras aws,bedrock --use-runtime-sdk` adds the LLM engines (Strands on Bedrock) for a stage deployed with
+`-c engine=cascade|agent`; with the MiniLM ensemble that is the only LLM package that fits.
 Lambda's limit is 250 MB unzipped for the function code and its layers together.
 """
 
@@ -23,7 +24,10 @@ LAMBDA_LIMIT_MB = 250  # 262,144,000 bytes: Lambda counts in MiB
 MIB = 2**20
 # Installed as dependencies but never imported at run time: the Hugging Face hub client that `tokenizers` pulls in
 # (it downloads models; the package never does: the encoder ships in model/artifacts/) and its transfer backend.
-NOT_AT_RUN_TIME = ("huggingface_hub", "hf_xet")
+# So is the training stack: `learn` and `train` need scikit-learn (a default dependency, so an operator can teach
+# the router its routing after a plain install), but routing only applies exported arrays with numpy.
+NOT_AT_RUN_TIME = ("huggingface_hub", "hf_xet", "sklearn", "scikit_learn", "scikit_learn.libs", "scipy",
+                   "scipy.libs", "joblib", "threadpoolctl")
 # The AWS SDK that Lambda's Python runtime already has (`--use-runtime-sdk`): about 33 MB, at the price of running
 # on whatever SDK version the runtime carries that day.
 RUNTIME_SDK = ("boto3", "botocore", "s3transfer")

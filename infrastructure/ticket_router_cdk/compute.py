@@ -85,7 +85,7 @@ class Compute(Construct):
             Annotations.of(self.functions[contract.ROUTE.name]).add_warning_v2(
                 "ticket-router:no-llm-in-package",
                 f"engine {stage.engine} but the code directory has no Strands: every ticket would fall back to the "
-                "embedded model (package with --extras aws,agent)")
+                "embedded model (package with --extras aws,bedrock)")
         if not stage.ticketing_url:
             Annotations.of(self.functions[contract.UPDATE.name]).add_warning_v2(
                 "ticket-router:no-ticketing-url",
