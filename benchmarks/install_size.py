@@ -1,11 +1,10 @@
-"""Size of the default install, and of an AWS Lambda package of it (unzipped; the limit is 250 MB).
+"""Size of the default install: a fresh venv with `pip install .` (no extras), the size of its site-packages less
+pip itself, and the largest packages in it.
 
     python benchmarks/install_size.py
 
-1. A fresh venv with `pip install .` (no extras): the size of its site-packages, less pip itself, and the
-   largest packages in it.
-2. `pip install --no-compile --target` of the same: what a Lambda zip would hold with its dependencies,
-   unzipped (no `__pycache__`: Lambda compiles in memory; the bytecode would add about 50 MB).
+The Lambda code directory is measured by `python infrastructure/package_lambda.py`, which builds it the way the CDK
+app deploys it (Lambda's wheels, without what routing never imports).
 """
 
 from __future__ import annotations
@@ -38,10 +37,6 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         subprocess.run([str(venv / "bin" / "pip"), "install", "-q", str(ROOT)], check=True)
         report(next((venv / "lib").glob("python*/site-packages")), "default install (fresh venv, `pip install .`)")
-        target = Path(tmp) / "lambda"
-        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "--no-compile", "--target", str(target), str(ROOT)],
-                       check=True)
-        report(target, "Lambda package, unzipped (`pip install --no-compile --target`)")
 
 
 if __name__ == "__main__":
