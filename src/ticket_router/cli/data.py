@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ticket_router.bootstrap import build_router, open_configured_store, policy_for
-from ticket_router.cli.common import DbOption, ModelOption, counted, fail, read_input, settings_with, stderr
+from ticket_router.cli.common import DbOption, ModelOption, PolicyOption, counted, fail, read_input, settings_with, stderr
 from ticket_router.domain import Decision, Team, Ticket
 from ticket_router.ingest import Rejected, raw_records, read_customers, read_outages, split, to_ticket
 
@@ -118,12 +118,14 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
     db: DbOption = None,
     model: ModelOption = None,
+    policy_file: PolicyOption = None,
 ) -> None:
     """Accuracy, macro-F1, per-team precision/recall, confusion matrix and calibration (ECE): one table per FILE,
     and a total over all of them when there are several."""
     from ticket_router.ingest import InputError, detect_format
     from ticket_router.model.metrics import evaluate_predictions
 
+    settings = settings_with(db, model=model, policy=policy_file)
     try:
         formats = [detect_format(file) for file in files]
     except InputError as error:
@@ -140,7 +142,6 @@ def evaluate(
             console.print(f"{file}: no valid labelled tickets", markup=False)
     if not labelled:
         fail("no valid labelled tickets to evaluate", code=1)
-    settings = settings_with(db, model=model)
     store = open_configured_store(settings)
     try:
         router = build_router(settings, store)
