@@ -57,3 +57,18 @@ def test_a_bad_policy_file_from_the_environment_stops_serve(tmp_path):
                      env={"TICKET_ROUTER_POLICY": str(policy)})
     assert result.returncode == 2 and "unknown team 'Sales' in category_team" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_evaluate_refuses_gold_teams_the_policy_does_not_route_to(tmp_path):
+    policy = tmp_path / "policy.toml"
+    policy.write_text('version = "acme-5"\n[category_team]\n"Account Access" = "Billing Support"\n')
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"ticket_id": "G1", "description": "I cannot log in to my account",
+                                "team": "Account Management"}) + "\n"
+                    + json.dumps({"ticket_id": "G2", "description": "I was charged twice for May",
+                                  "team": "Billing Support"}) + "\n")
+    result = run_cli(["evaluate", str(gold), "--policy", str(policy), "--model", "tfidf-lr-v2", "--json",
+                      "--db", str(tmp_path / "t.db")], tmp_path)
+    assert result.returncode == 1
+    assert "line 1: unknown gold team 'Account Management'" in result.stderr
+    assert json.loads(result.stdout)["count"] == 1  # the valid record is still scored

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from ticket_router.bootstrap import build_router, open_configured_store, policy_for
 from ticket_router.cli.common import DbOption, ModelOption, PolicyOption, counted, fail, read_input, settings_with, stderr
-from ticket_router.domain import Decision, Team, Ticket
+from ticket_router.domain import Decision, Ticket
 from ticket_router.ingest import Rejected, raw_records, read_customers, read_outages, split, to_ticket
 
 import_app = typer.Typer(help="Import customers or outages from CSV.", no_args_is_help=True)
@@ -86,9 +86,9 @@ def train(
         fail(str(error))
 
 
-def _labelled(file: str, fmt: str, console: Console) -> tuple[list[Ticket], list[str], int]:
-    """The valid tickets of FILE with their gold teams, and how many records were rejected (each reported)."""
-    teams = [t.value for t in Team]
+def _labelled(file: str, fmt: str, console: Console, teams: list[str]) -> tuple[list[Ticket], list[str], int]:
+    """The valid tickets of FILE with their gold teams (one of the policy's `teams`), and how many records were
+    rejected (each reported)."""
     tickets: list[Ticket] = []
     gold: list[str] = []
     rejected = 0
@@ -126,6 +126,8 @@ def evaluate(
     from ticket_router.model.metrics import evaluate_predictions
 
     settings = settings_with(db, model=model, policy=policy_file)
+    policy = policy_for(settings)
+    labels = [t.value for t in policy.teams]
     try:
         formats = [detect_format(file) for file in files]
     except InputError as error:
@@ -134,7 +136,7 @@ def evaluate(
     labelled = {}
     rejected = 0
     for file, fmt in zip(files, formats):
-        tickets, gold, bad = _labelled(file, fmt, console)
+        tickets, gold, bad = _labelled(file, fmt, console, labels)
         rejected += bad
         if tickets:
             labelled[file] = (tickets, gold)
@@ -148,8 +150,6 @@ def evaluate(
         decided = {file: router.route_many(tickets, save=False) for file, (tickets, _) in labelled.items()}
     finally:
         store.close()
-    policy = policy_for(settings)
-    labels = [t.value for t in policy.teams]
 
     def score(gold: list[str], decisions: list[Decision]):  # type: ignore[no-untyped-def]
         return evaluate_predictions(gold, [d.team.value for d in decisions], [d.confidence for d in decisions],
