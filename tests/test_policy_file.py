@@ -62,6 +62,7 @@ def test_the_shipped_example_loads():
     ('version = "a"\n[score_thresholds]\nP4 = 5\n', "unknown priority 'P4' in score_thresholds"),
     ('version = "a"\nreview_threshold = 1.5\n', "review_threshold: Input should be less than or equal to 1"),
     ('version = "a"\n[score_thresholds]\nP1 = 90\n', "score_thresholds must fall from P0 to P2"),
+    ('version = "a"\n[score_thresholds]\nP3 = 5\n', "P3 takes no threshold"),
     ('version = "a"\nrepeat_contact_days = 0\n', "repeat_contact_days: Input should be greater than or equal to 1"),
     ('review_threshold = 0.9\n', "`version` is required"),
     ('version = "policy-v2"\n', "must differ from the built-in policy's 'policy-v2'"),

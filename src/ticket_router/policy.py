@@ -142,12 +142,13 @@ class RoutingPolicy(BaseModel):
     @field_validator(*NAMED_FIELDS, mode="before")
     @classmethod
     def _known_names(cls, value: Any, info: ValidationInfo) -> Any:
-        key_kind, value_kind = NAMED_FIELDS[info.field_name or ""]
+        field = info.field_name or ""
+        key_kind, value_kind = NAMED_FIELDS[field]
         if isinstance(value, Mapping):
             for key, item in value.items():
-                _check_name(key, key_kind, info.field_name or "")
+                _check_name(key, key_kind, field)
                 if value_kind is not None:
-                    _check_name(item, value_kind, info.field_name or "")
+                    _check_name(item, value_kind, field)
         return value
 
     @model_validator(mode="after")
@@ -159,6 +160,8 @@ class RoutingPolicy(BaseModel):
             missing = [k.value for k in kinds if k not in getattr(self, field)]
             if missing:
                 raise ValueError(f"{field} lacks {', '.join(missing)}")
+        if Priority.P3 in self.score_thresholds:
+            raise ValueError("score_thresholds: P3 takes no threshold (it is every score below P2's)")
         levels = [self.score_thresholds[p] for p in (Priority.P0, Priority.P1, Priority.P2)]
         if not levels[0] > levels[1] > levels[2]:
             raise ValueError("score_thresholds must fall from P0 to P2 (P0 > P1 > P2)")
