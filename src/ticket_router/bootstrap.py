@@ -12,6 +12,7 @@ from ticket_router.domain import ModelInfo, utcnow
 from ticket_router.model.base import Classifier, Prediction
 from ticket_router.model.registry import load_classifier
 from ticket_router.policy import RoutingPolicy
+from ticket_router.policy_file import load_policy
 from ticket_router.router import Router
 from ticket_router.settings import Settings
 from ticket_router.store import Store, open_store
@@ -48,8 +49,10 @@ def load_configured_classifier(settings: Settings) -> Classifier:
 
 
 def policy_for(settings: Settings) -> RoutingPolicy:
-    policy = RoutingPolicy()
-    if settings.review_threshold != policy.review_threshold:
+    """The built-in policy, or the file's (`TICKET_ROUTER_POLICY`, `--policy`; raises PolicyFileError when it is
+    unusable); a review threshold set explicitly in the settings wins over either, under a derived version."""
+    policy = load_policy(settings.policy) if settings.policy is not None else RoutingPolicy()
+    if "review_threshold" in settings.model_fields_set and settings.review_threshold != policy.review_threshold:
         policy = policy.model_copy(update={"review_threshold": settings.review_threshold,
                                            "version": f"{policy.version}+review{settings.review_threshold:g}"})
     return policy

@@ -5,11 +5,16 @@ The rules themselves live in tested Python (tools/priority.py, tools/routing.py)
 
 from __future__ import annotations
 
-from typing import Mapping
+from enum import StrEnum
+from typing import Annotated, Any, Mapping
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from ticket_router.domain import Category, Priority, Severity, Team
+
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+Text = Annotated[str, Field(min_length=1, pattern=r"\S")]
 
 DEFAULT_CATEGORY_TEAM: Mapping[Category, Team] = {
     Category.NETWORK_OUTAGE: Team.NETWORK_OPERATIONS,
@@ -63,10 +68,36 @@ ROUTING_GUIDANCE: tuple[str, ...] = (
 class PriorityWeights(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    vip: float = 0.30
-    severity: float = 0.40
-    age: float = 0.20
-    outage: float = 0.10
+    vip: Unit = 0.30
+    severity: Unit = 0.40
+    age: Unit = 0.20
+    outage: Unit = 0.10
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> PriorityWeights:
+        # The score is a 0-100 scale only when the weights share out the whole of it.
+        total = self.vip + self.severity + self.age + self.outage
+        if abs(total - 1.0) > 0.001:
+            raise ValueError(f"the weights must sum to 1.0 (within 0.001), not {total:g}")
+        return self
+
+
+# Fields keyed (and, for category_team, valued) by enum names: an unknown name is refused, naming it.
+NAMED_FIELDS: dict[str, tuple[type[StrEnum], type[StrEnum] | None]] = {
+    "category_team": (Category, Team),
+    "team_descriptions": (Team, None),
+    "score_thresholds": (Priority, None),
+    "outage_values": (Severity, None),
+    "category_severity": (Category, None),
+}
+KIND = {Category: "category", Team: "team", Priority: "priority", Severity: "severity"}
+
+
+def _check_name(name: Any, kind: type[StrEnum], field: str) -> None:
+    if not isinstance(name, kind) and name not in {member.value for member in kind}:
+        raise PydanticCustomError("unknown_name", "unknown {kind} {name} in {field}; known: {known}",
+                                  {"kind": KIND[kind], "name": repr(name), "field": field,
+                                   "known": ", ".join(member.value for member in kind)})
 
 
 class RoutingPolicy(BaseModel):
@@ -74,29 +105,29 @@ class RoutingPolicy(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    version: str = "policy-v2"
+    version: Text = "policy-v2"
     category_team: Mapping[Category, Team] = Field(default_factory=lambda: dict(DEFAULT_CATEGORY_TEAM))
-    team_descriptions: Mapping[Team, str] = Field(default_factory=lambda: dict(TEAM_DESCRIPTIONS))
-    guidance: tuple[str, ...] = ROUTING_GUIDANCE
+    team_descriptions: Mapping[Team, Text] = Field(default_factory=lambda: dict(TEAM_DESCRIPTIONS))
+    guidance: tuple[Text, ...] = ROUTING_GUIDANCE
     review_threshold: float = Field(default=0.70, ge=0.0, le=1.0)
     # A category is secondary when the model gives it this probability, or the text has this many of its cues.
     secondary_category_threshold: float = Field(default=0.20, ge=0.0, le=1.0)
     secondary_min_cues: int = Field(default=2, ge=1)
     weights: PriorityWeights = PriorityWeights()
     # Score (0-100) at or above which a ticket reaches each level, before the explicit rules apply.
-    score_thresholds: Mapping[Priority, float] = Field(
+    score_thresholds: Mapping[Priority, Annotated[float, Field(ge=0.0, le=100.0)]] = Field(
         default_factory=lambda: {Priority.P0: 80.0, Priority.P1: 55.0, Priority.P2: 20.0}
     )
     # Value (0-1) of the outage factor for the most severe matching active outage.
-    outage_values: Mapping[Severity, float] = Field(
+    outage_values: Mapping[Severity, Unit] = Field(
         default_factory=lambda: {Severity.CRITICAL: 1.0, Severity.MAJOR: 0.7, Severity.MINOR: 0.4}
     )
     # Value (0-1) of the VIP factor per customer standing.
-    vip_value: float = 1.0
-    business_value: float = 0.4
-    consumer_value: float = 0.0
+    vip_value: Unit = 1.0
+    business_value: Unit = 0.4
+    consumer_value: Unit = 0.0
     # Base severity per category, before evidence in the text raises or lowers it.
-    category_severity: Mapping[Category, float] = Field(
+    category_severity: Mapping[Category, Unit] = Field(
         default_factory=lambda: {
             Category.NETWORK_OUTAGE: 0.7,
             Category.TECHNICAL_PROBLEM: 0.5,
@@ -104,9 +135,37 @@ class RoutingPolicy(BaseModel):
             Category.BILLING_DISPUTE: 0.35,
         }
     )
-    escalate_after_hours: float = 24.0
-    repeat_contact_days: int = 30
-    repeat_contact_threshold: int = 2
+    escalate_after_hours: float = Field(default=24.0, gt=0.0, le=24.0 * 365)
+    repeat_contact_days: int = Field(default=30, ge=1, le=365)
+    repeat_contact_threshold: int = Field(default=2, ge=1)
+
+    @field_validator(*NAMED_FIELDS, mode="before")
+    @classmethod
+    def _known_names(cls, value: Any, info: ValidationInfo) -> Any:
+        field = info.field_name or ""
+        key_kind, value_kind = NAMED_FIELDS[field]
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                _check_name(key, key_kind, field)
+                if value_kind is not None:
+                    _check_name(item, value_kind, field)
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> RoutingPolicy:
+        # The rules look these up for every category and level: a gap would fail mid-routing, not here.
+        for field, kinds in (("category_team", list(Category)), ("category_severity", list(Category)),
+                             ("score_thresholds", [Priority.P0, Priority.P1, Priority.P2]),
+                             ("outage_values", list(Severity))):
+            missing = [k.value for k in kinds if k not in getattr(self, field)]
+            if missing:
+                raise ValueError(f"{field} lacks {', '.join(missing)}")
+        if Priority.P3 in self.score_thresholds:
+            raise ValueError("score_thresholds: P3 takes no threshold (it is every score below P2's)")
+        levels = [self.score_thresholds[p] for p in (Priority.P0, Priority.P1, Priority.P2)]
+        if not levels[0] > levels[1] > levels[2]:
+            raise ValueError("score_thresholds must fall from P0 to P2 (P0 > P1 > P2)")
+        return self
 
     def team_for(self, category: Category) -> Team:
         return self.category_team[category]

@@ -26,7 +26,9 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, description="sqlite:///… or postgresql://…; wins over db")
     model: str = Field(default="minilm-tfidf-v1", description="registered classifier name (model/registry.py)")
     model_path: Path | None = Field(default=None, description="model file to load instead of the shipped one")
-    review_threshold: float = Field(default=0.70, ge=0.0, le=1.0)
+    review_threshold: float = Field(default=0.70, ge=0.0, le=1.0,
+                                    description="below this confidence a decision is flagged; set, it wins over --policy")
+    policy: Path | None = Field(default=None, description="routing policy file (.toml, .yaml, .yml); unset: built-in")
     model_poll_s: float = Field(default=30.0, ge=1.0, le=60.0,
                                 description="how often a running service checks the store for a promoted model")
     log_level: str = Field(default="WARNING")

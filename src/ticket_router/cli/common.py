@@ -21,6 +21,12 @@ ModelOption = Annotated[
 ]
 
 
+PolicyOption = Annotated[
+    Path | None, typer.Option("--policy", help="Routing policy file, .toml or .yaml (default: $TICKET_ROUTER_POLICY, "
+                              "else the built-in policy); see examples/policy.toml.")
+]
+
+
 def stderr() -> Console:
     return Console(stderr=True, highlight=False)
 
@@ -35,7 +41,21 @@ def settings_with(db: Path | None = None, **overrides: object) -> Settings:
     update = {k: v for k, v in overrides.items() if v is not None}
     if db is not None:
         update.update(db=db, database_url=None)
-    return settings.model_copy(update=update) if update else settings
+    settings = settings.model_copy(update=update) if update else settings
+    if settings.policy is not None:
+        _check_policy(settings)
+    return settings
+
+
+def _check_policy(settings: Settings) -> None:
+    """A policy file is read at start, so a bad one stops the command with its reason before any work."""
+    from ticket_router.bootstrap import policy_for
+    from ticket_router.policy_file import PolicyFileError
+
+    try:
+        policy_for(settings)
+    except PolicyFileError as error:
+        fail(str(error))
 
 
 def counted(count: int, singular: str, plural: str | None = None) -> str:

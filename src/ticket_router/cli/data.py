@@ -12,8 +12,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from ticket_router.bootstrap import build_router, open_configured_store, policy_for
-from ticket_router.cli.common import DbOption, ModelOption, counted, fail, read_input, settings_with, stderr
-from ticket_router.domain import Decision, Team, Ticket
+from ticket_router.cli.common import DbOption, ModelOption, PolicyOption, counted, fail, read_input, settings_with, stderr
+from ticket_router.domain import Decision, Ticket
 from ticket_router.ingest import Rejected, raw_records, read_customers, read_outages, split, to_ticket
 
 import_app = typer.Typer(help="Import customers or outages from CSV.", no_args_is_help=True)
@@ -86,9 +86,9 @@ def train(
         fail(str(error))
 
 
-def _labelled(file: str, fmt: str, console: Console) -> tuple[list[Ticket], list[str], int]:
-    """The valid tickets of FILE with their gold teams, and how many records were rejected (each reported)."""
-    teams = [t.value for t in Team]
+def _labelled(file: str, fmt: str, console: Console, teams: list[str]) -> tuple[list[Ticket], list[str], int]:
+    """The valid tickets of FILE with their gold teams (one of the policy's `teams`), and how many records were
+    rejected (each reported)."""
     tickets: list[Ticket] = []
     gold: list[str] = []
     rejected = 0
@@ -118,12 +118,16 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
     db: DbOption = None,
     model: ModelOption = None,
+    policy_file: PolicyOption = None,
 ) -> None:
     """Accuracy, macro-F1, per-team precision/recall, confusion matrix and calibration (ECE): one table per FILE,
     and a total over all of them when there are several."""
     from ticket_router.ingest import InputError, detect_format
     from ticket_router.model.metrics import evaluate_predictions
 
+    settings = settings_with(db, model=model, policy=policy_file)
+    policy = policy_for(settings)
+    labels = [t.value for t in policy.teams]
     try:
         formats = [detect_format(file) for file in files]
     except InputError as error:
@@ -132,7 +136,7 @@ def evaluate(
     labelled = {}
     rejected = 0
     for file, fmt in zip(files, formats):
-        tickets, gold, bad = _labelled(file, fmt, console)
+        tickets, gold, bad = _labelled(file, fmt, console, labels)
         rejected += bad
         if tickets:
             labelled[file] = (tickets, gold)
@@ -140,15 +144,12 @@ def evaluate(
             console.print(f"{file}: no valid labelled tickets", markup=False)
     if not labelled:
         fail("no valid labelled tickets to evaluate", code=1)
-    settings = settings_with(db, model=model)
     store = open_configured_store(settings)
     try:
         router = build_router(settings, store)
         decided = {file: router.route_many(tickets, save=False) for file, (tickets, _) in labelled.items()}
     finally:
         store.close()
-    policy = policy_for(settings)
-    labels = [t.value for t in policy.teams]
 
     def score(gold: list[str], decisions: list[Decision]):  # type: ignore[no-untyped-def]
         return evaluate_predictions(gold, [d.team.value for d in decisions], [d.confidence for d in decisions],

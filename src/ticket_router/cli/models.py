@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ticket_router.bootstrap import build_router, open_configured_store, policy_for
-from ticket_router.cli.common import DbOption, fail, read_input, settings_with, stderr
+from ticket_router.cli.common import DbOption, PolicyOption, fail, read_input, settings_with, stderr
 from ticket_router.domain import utcnow
 from ticket_router.settings import Settings
 from ticket_router.store.versions import ACTIVE, SHADOW, ModelVersionStore, UnknownVersion, VersionExists
@@ -60,6 +60,7 @@ def learn(
     promote: Annotated[bool, typer.Option("--promote", help="Make the candidate active if it is not worse.")] = False,
     force: Annotated[bool, typer.Option("--force", help="With --promote: promote even if it is worse.")] = False,
     db: DbOption = None,
+    policy_file: PolicyOption = None,
 ) -> None:
     """Train a candidate on the corpus plus your labelled tickets, cross-validate it against the active model on
     your tickets, store it as a new model version, and (with --promote) make it active."""
@@ -75,7 +76,7 @@ def learn(
         import sklearn  # noqa: F401 - only training needs it
     except ImportError:
         fail("learning needs scikit-learn (a default dependency): pip install scikit-learn")
-    settings = settings_with(db)
+    settings = settings_with(db, policy=policy_file)
     policy = policy_for(settings)
     console = stderr()
     rejected = 0

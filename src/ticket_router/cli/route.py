@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ticket_router.bootstrap import build_router, open_configured_store
-from ticket_router.cli.common import DbOption, ModelOption, counted, fail, read_input, settings_with, stderr
+from ticket_router.cli.common import DbOption, ModelOption, PolicyOption, counted, fail, read_input, settings_with, stderr
 from ticket_router.cli.render import decision_panel, print_summary
 from ticket_router.domain import Decision, Ticket, utcnow
 from ticket_router.ingest import InputError, detect_format, read_tickets, split
@@ -38,6 +38,7 @@ def route(
     as_json: Annotated[bool, typer.Option("--json", help="Print the --text decision as JSON.")] = False,
     db: DbOption = None,
     model: ModelOption = None,
+    policy: PolicyOption = None,
     engine: Annotated[str | None, typer.Option(
         "--engine", help="local, agent (LLM) or cascade (default: $TICKET_ROUTER_ENGINE, else local).")] = None,
     reroute: Annotated[bool, typer.Option(
@@ -49,7 +50,7 @@ def route(
     the API does); with --reroute it is routed again and the stored ticket takes the new text."""
     if (input is None) == (text is None):
         fail("give either INPUT (a file or -) or --text")
-    settings = settings_with(db, model=model)
+    settings = settings_with(db, model=model, policy=policy)
     with ExitStack() as stack:
         store, save = _open_store(settings)
         stack.callback(store.close)

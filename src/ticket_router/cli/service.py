@@ -11,7 +11,7 @@ from typing import Annotated, cast
 
 import typer
 
-from ticket_router.cli.common import DbOption, fail, settings_with
+from ticket_router.cli.common import DbOption, PolicyOption, fail, settings_with
 from ticket_router.domain import utcnow
 from ticket_router.settings import Settings
 from ticket_router.store.service import ServiceStore
@@ -40,6 +40,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
     db: DbOption = None,
+    policy: PolicyOption = None,
 ) -> None:
     """Run the HTTP API (one process; the ticketing-system delivery worker runs inside it)."""
     _need_service_extra()
@@ -48,7 +49,7 @@ def serve(
     from ticket_router.api import create_app
     from ticket_router.api.logs import configure_json_logging
 
-    settings = settings_with(db)
+    settings = settings_with(db, policy=policy)  # a bad policy file stops it here, before it listens
     # A service logs what it does: INFO (JSON lines, no customer text) unless TICKET_ROUTER_LOG_LEVEL says otherwise.
     configure_json_logging(settings.log_level if "log_level" in settings.model_fields_set else "INFO")
     app = create_app(settings)

@@ -66,7 +66,7 @@ def settings() -> Settings:
 def context() -> Context:
     current = settings()
     engine = st.session_state.get(ENGINE_KEY) or current.engine
-    threshold = st.session_state.get(THRESHOLD_KEY, current.review_threshold)
+    threshold = st.session_state.get(THRESHOLD_KEY, policy_for(current).review_threshold)  # the policy file's
     return Context(settings=current, store=open_store_for(current), engine=engine,
                    review_threshold=float(threshold))
 
