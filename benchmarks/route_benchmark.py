@@ -93,7 +93,9 @@ def synthetic_batch(folder: Path, count: int, unique: bool = False) -> tuple[Pat
             row = rng.choice(pools[rng.choices(names, weights)[0]])
             customer = f"B-{rng.randrange(2000)}" if rng.random() < 0.9 else f"UNKNOWN-{i}"
             description = row["description"] + (f" (ref {i})" if unique else "")
-            out.write(json.dumps({"ticket_id": f"BENCH-{i}", "subject": row["subject"],
+            # Own ids for the unique batch: it runs on the same database, where an id seen before is not routed
+            # again (`route` returns its stored decision, like the API).
+            out.write(json.dumps({"ticket_id": f"{'UNIQUE' if unique else 'BENCH'}-{i}", "subject": row["subject"],
                                   "description": description, "customer_id": customer}) + "\n")
     return tickets, customers
 

@@ -83,10 +83,8 @@ def build_router(settings: Settings, store: Store, classifier: Classifier | None
             loaded = load_version(stored)
         except Exception as error:  # noqa: BLE001 - a broken version leaves the shipped model in use
             log.error("could not load model version %s: %s", active, type(error).__name__)
-    router = Router(loaded or load_configured_classifier(settings), store, policy,
-                    shadow=ShadowScorer(store, policy))
-    shadow = router.shadow
-    assert shadow is not None
+    shadow = ShadowScorer(store, policy)
+    router = Router(loaded or load_configured_classifier(settings), store, policy, shadow=shadow)
     router.watcher = ModelWatcher(
         store, on_active=lambda c: setattr(router, "classifier", c), on_shadow=lambda c: setattr(shadow, "classifier", c),
         default=lambda: load_configured_classifier(settings), interval_s=settings.model_poll_s,

@@ -77,7 +77,7 @@ def as_utc(value: datetime) -> datetime:
 CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 # A ticket's `created_at` may run ahead of our clock by clock skew and time zones, not by more than this.
 FUTURE_TOLERANCE = timedelta(days=1)
-# The tools read at most this much of a ticket's text (the classifier reads as much, model/base.py): hundreds of KB
+# The tools, the classifier included (model/base.py), read at most this much of a ticket's text: hundreds of KB
 # of pasted logs add no signal, and reading them would let one ticket hold up the others.
 MAX_TOOL_CHARS = 20_000
 # A ticket id is a single URL path segment (`/v1/tickets/{ticket_id}`): no `/`, and not `.` or `..`.

@@ -11,13 +11,12 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ticket_router.domain import Category, Customer, Decision, Outage, Ticket, utcnow
 from ticket_router.model.base import Classifier
 from ticket_router.model.keywords import KeywordClassifier
-from ticket_router.model.shadow import ShadowScorer
 from ticket_router.policy import DEFAULT_POLICY, RoutingPolicy
 from ticket_router.reasoning import build_reasoning
 from ticket_router.store.base import PastTicket, Store
@@ -32,6 +31,7 @@ from ticket_router.tools.service_status import ServiceStatus, matching_outages
 from ticket_router.tools.severity import assess_severity
 
 if TYPE_CHECKING:
+    from ticket_router.model.shadow import ShadowScorer
     from ticket_router.model.versions import ModelWatcher
 
 log = logging.getLogger(__name__)

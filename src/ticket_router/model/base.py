@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
-from ticket_router.domain import Category, ModelInfo
+from ticket_router.domain import MAX_TOOL_CHARS, Category, ModelInfo
 
-# Classification reads at most this much text: hundreds of KB of pasted logs add no signal and cost time.
-MAX_CLASSIFY_CHARS = 20_000
+# Classification reads as much of the text as the other tools do: one bound, set in domain.py.
+MAX_CLASSIFY_CHARS = MAX_TOOL_CHARS
 
 
 class Prediction(NamedTuple):
