@@ -24,6 +24,8 @@ def build_reasoning(
     words = evidence if evidence is not None else classification.evidence
     cue = f" (cues: {', '.join(words)})" if words else ""
     lines = [f"{classification.category.value} → {routing.team.value}, confidence {routing.confidence:.2f}{cue}."]
+    if classification.precedents:
+        lines.append("Learned: " + "; ".join(classification.precedents) + ".")
     if classification.secondary:
         mentioned = []
         for category in classification.secondary:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from backends import backend_url  # noqa: F401 - fixture: both backends
-from learning import ESIM, HELD_OUT_ESIM, cli, write_labelled
+from learning import BILLING, ESIM, HELD_OUT_ESIM, cli, write_labelled
 
 from ticket_router.domain import Feedback, Team
 from ticket_router.store import open_store
@@ -56,6 +56,9 @@ def test_learn_stores_compares_promotes_and_routing_follows_the_labels(learned, 
     assert to_account(before) <= 2
     assert {d["model"]["version"] for d in after} == {"1-op1"}
     assert all(d["team"] == "Account Management" for d in after[:len(ESIM)])
+    # the reasoning says the operator's own tickets decided it
+    assert all("Learned: like" in d["reasoning"] for d in after[:len(ESIM)])
+    assert not any("Learned:" in d["reasoning"] for d in before)
     # eSIM tickets it never saw move too (not all: "won't install on my new Pixel" still reads as a device fault)
     assert to_account(after[len(ESIM):]) > to_account(before[len(ESIM):])
     shown = json.loads(cli(["models", "show", "1-op1", "--db", str(db)], tmp_path).stdout)
@@ -89,6 +92,55 @@ def test_learn_from_feedback_reads_agents_labels_from_the_store(tmp_path):
         store.close()
     result = cli(["learn", "--from-feedback", "--db", str(db)], tmp_path)
     assert result.returncode == 1 and "3 usable labelled tickets; at least 20" in result.stderr
+
+
+def test_learn_from_feedback_trains_on_the_agents_latest_labels(learned, tmp_path):
+    """Agents confirm and correct routed tickets; `learn --from-feedback` trains on their latest word."""
+    _, db, _ = learned
+    cache = {"XDG_CACHE_HOME": str(db.parent / ".cache")}  # the corpus features the session fixture computed
+    fb = tmp_path / "fb.db"
+    texts = _tickets(tmp_path / "t.jsonl", ESIM + BILLING, "F")
+    assert cli(["route", str(texts), "--db", str(fb)], tmp_path).returncode == 0
+    store = open_store(f"sqlite:///{fb}")
+    try:
+        for i in range(len(ESIM)):  # first confirmed as routed, then corrected: the correction counts
+            store.save_feedback(Feedback(ticket_id=f"F{i}", team=Team.TECHNICAL_SUPPORT))
+            store.save_feedback(Feedback(ticket_id=f"F{i}", team=Team.ACCOUNT_MANAGEMENT))
+        for i in range(len(ESIM), len(ESIM) + len(BILLING)):
+            store.save_feedback(Feedback(ticket_id=f"F{i}", team=Team.BILLING_SUPPORT))
+    finally:
+        store.close()
+    result = cli(["learn", "--from-feedback", "--db", str(fb)], tmp_path, **cache)
+    assert result.returncode == 0, result.stderr
+    assert f"learning from {len(ESIM) + len(BILLING)} labelled tickets (feedback)" in result.stderr
+    assert f"F1 Account Management ({len(ESIM)})" in result.stdout
+    shown = json.loads(cli(["models", "show", "1-op1", "--db", str(fb)], tmp_path).stdout)
+    assert shown["meta"]["training"]["source"] == "feedback"
+    assert shown["meta"]["training"]["per_team"] == {"Account Management": len(ESIM), "Billing Support": len(BILLING)}
+    assert shown["status"] == "candidate"  # stored, not promoted
+
+
+def test_promote_refuses_a_candidate_worse_than_the_active_model_unless_forced(learned, tmp_path):
+    """The active version was trained on these very tickets (in-sample), so a new candidate scored out of fold
+    is worse on them: --promote says why and keeps the active model; --force promotes anyway."""
+    _, db, _ = learned
+    cache = {"XDG_CACHE_HOME": str(db.parent / ".cache")}
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(db.read_bytes())
+    labelled = write_labelled(tmp_path / "operator.jsonl")
+    refused = cli(["learn", str(labelled), "--weight", "20", "--promote", "--db", str(copy)], tmp_path, **cache)
+    said = " ".join(refused.stderr.split())  # the console wraps long lines
+    assert refused.returncode == 1, said
+    assert "not promoted:" in said and "below the active model's" in said
+    assert "the active model stays minilm-tfidf-v1 v1-op1 (--force overrides)" in said
+    listed = cli(["models", "list", "--db", str(copy)], tmp_path).stdout
+    assert "1-op2" in listed
+    served = _routed(cli(["route", "--text", ESIM[0], "--json", "--db", str(copy)], tmp_path).stdout)[0]
+    assert served["model"]["version"] == "1-op1"
+    forced = cli(["learn", str(labelled), "--weight", "20", "--promote", "--force", "--db", str(copy)], tmp_path,
+                 **cache)
+    assert forced.returncode == 0, forced.stderr
+    assert "promoted 1-op3: it is the active model now (forced:" in " ".join(forced.stderr.split())
 
 
 def test_models_import_promote_shadow_compare_rollback(learned, backend_url, tmp_path):

@@ -15,6 +15,7 @@ class Prediction(NamedTuple):
     probabilities: dict[Category, float]  # one per category, summing to 1
     evidence: list[str]  # the words that pushed the text most towards its top category
     doubts: tuple[str, ...] = ()  # why the model is less sure than usual (members disagree, foreign text…)
+    precedents: tuple[str, ...] = ()  # the operator's own labelled tickets behind the top category (`learn`)
 
 
 class Classifier(Protocol):

@@ -56,16 +56,18 @@ def load_artifact(artifact: ModelArtifact) -> Classifier:
 
 def train_candidate(
     extra: Sequence[LabelledTicket], weight: float = 5.0, *, name: str | None = None, seed: int = 13,
-    corpus: Path | None = None,
+    corpus: Path | None = None, memory_strength: float | None = None,
 ) -> ModelArtifact:
     """The named (default) model retrained on the shipped corpus plus `extra`, each extra example weighted
-    `weight`. Needs scikit-learn (imported here only)."""
+    `weight`. A model with a memory (the ensemble) also keeps `extra` as its memory, at `memory_strength` (the
+    family's default when None). Needs scikit-learn (imported here only)."""
     from ticket_router.model import registry
 
     base = shipped_artifact(name)
     examples, digest = corpus_examples(corpus or default_corpus_dir())
     family = registry.family(base.name)
-    payload, meta = family.retrain(base.payload, examples, digest, list(extra), weight, seed)
+    options = {} if memory_strength is None else {"memory_strength": memory_strength}
+    payload, meta = family.retrain(base.payload, examples, digest, list(extra), weight, seed, **options)
     meta = {**meta, "base": base.name, "corpus_sha256": digest, "extra_examples": len(extra),
             "extra_weight": weight, "seed": seed}
     return ModelArtifact(name=base.name, version=base.version, payload=payload, meta=meta)

@@ -23,6 +23,7 @@ from ticket_router.domain import Category, ModelInfo
 from ticket_router.model.base import Prediction, clip
 from ticket_router.model.calibration import Calibrator, Signals, reshape, word_signals
 from ticket_router.model.encoder import OnnxEncoder
+from ticket_router.model.memory import OperatorMemory
 from ticket_router.model.tfidf import TfidfClassifier, npz_bytes, softmax
 
 
@@ -39,6 +40,7 @@ class EnsembleClassifier:
         encoder: OnnxEncoder,
         meta: dict[str, Any],
         info: ModelInfo | None = None,
+        memory: OperatorMemory | None = None,  # an operator's labelled tickets (`learn`), when it has any
     ) -> None:
         self.tfidf = tfidf
         self.head_coef, self.head_intercept, self.head_temperature = head_coef, head_intercept, head_temperature
@@ -47,6 +49,7 @@ class EnsembleClassifier:
         self.calibrator = calibrator
         self.encoder = encoder
         self.meta = meta
+        self.memory = memory
         self.categories = tfidf.categories
         self.info = info or ModelInfo(name=meta.get("name", "minilm-tfidf-v1"), version=meta.get("version", "1"))
 
@@ -55,14 +58,22 @@ class EnsembleClassifier:
         """Each member's probabilities and the embeddings: (TF-IDF, embedding head, embeddings)."""
         return self._members(texts)[:3]
 
-    def _members(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Any]]:
+    def _members(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Any],
+                                                      list[tuple[int, int] | None]]:
+        """The members' probabilities, the embeddings, each text's word features, and, where the operator's
+        own labelled tickets (the memory) weighed in, the category they back and how many back it."""
         clipped = [clip(t) for t in texts]
         rows = [self.tfidf.word_rows(t) for t in clipped]  # kept: the evidence reads the same word features
         logits = np.array([r[1] for r in rows]).reshape(len(texts), len(self.categories))
         tfidf = softmax(logits / self.tfidf.temperature)
         embeddings = self.encoder.embed(clipped)
         head = softmax((embeddings @ self.head_coef.T + self.head_intercept) / self.head_temperature)
-        return tfidf, head, embeddings, [r[0] for r in rows]
+        backed: list[tuple[int, int] | None] = [None] * len(texts)
+        if self.memory is not None:  # both members lean towards the operator's nearest labelled tickets
+            votes, weights, backing = self.memory.vote(embeddings, [c.value for c in self.categories])
+            tfidf, head = self.memory.blend(tfidf, votes, weights), self.memory.blend(head, votes, weights)
+            backed = [(int(v.argmax()), int(b)) if w >= NOTE_FROM else None for v, w, b in zip(votes, weights, backing)]
+        return tfidf, head, embeddings, [r[0] for r in rows], backed
 
     def signals(self, texts: Sequence[str], tfidf: np.ndarray, head: np.ndarray,
                 embeddings: np.ndarray) -> tuple[np.ndarray, Signals, np.ndarray]:
@@ -85,15 +96,17 @@ class EnsembleClassifier:
     def predict(self, texts: Sequence[str], k: int = 4) -> list[Prediction]:
         if not texts:
             return []
-        tfidf, head, embeddings, words = self._members(texts)
+        tfidf, head, embeddings, words, backed = self._members(texts)
         mixed, signals, counts = self.signals(texts, tfidf, head, embeddings)
         confidence, doubts = self.calibrator.confidence(signals, counts)
         calibrated = reshape(mixed, confidence)
         predictions = []
-        for text, row, reasons, (indices, values) in zip(texts, calibrated, doubts, words):
+        for text, row, reasons, (indices, values), memory in zip(texts, calibrated, doubts, words, backed):
             top = int(row.argmax())
             evidence = self.tfidf.evidence(clip(text), indices, values, top, k)
-            predictions.append(Prediction(dict(zip(self.categories, map(float, row))), evidence, tuple(reasons)))
+            precedents = (memory_note(memory[1]),) if memory and memory[0] == top else ()
+            predictions.append(Prediction(dict(zip(self.categories, map(float, row))), evidence, tuple(reasons),
+                                          precedents))
         return predictions
 
     # files -----------------------------------------------------------------------------------------------
@@ -102,7 +115,7 @@ class EnsembleClassifier:
                   "head_temperature": self.head_temperature}
         return {"header": np.array(json.dumps(header)), **self.tfidf.arrays("tfidf/"), "head_coef": self.head_coef,
                 "head_intercept": self.head_intercept, "prototypes": self.prototypes.astype(np.float32),
-                **self.calibrator.arrays("calibrator/")}
+                **self.calibrator.arrays("calibrator/"), **(self.memory.arrays("memory/") if self.memory else {})}
 
     def to_bytes(self) -> bytes:
         return npz_bytes(self.arrays())
@@ -116,7 +129,15 @@ class EnsembleClassifier:
                 raise ValueError("the ensemble's members disagree on the categories; retrain it")
             return cls(tfidf, data["head_coef"], data["head_intercept"], float(header["head_temperature"]),
                        float(header["tfidf_weight"]), data["prototypes"],
-                       Calibrator.from_arrays(data, "calibrator/"), encoder, header, info)
+                       Calibrator.from_arrays(data, "calibrator/"), encoder, header, info,
+                       OperatorMemory.from_arrays(data, "memory/"))
+
+
+NOTE_FROM = 0.2  # a memory vote weighing at least this much is named in the decision's reasoning
+
+
+def memory_note(backing: int) -> str:
+    return f"like {backing} of the operator's own labelled ticket{'s' if backing != 1 else ''}"
 
 
 def category_order(categories: list[Category], classes: Sequence[str]) -> list[int]:

@@ -37,10 +37,10 @@ def _tfidf_from_payload(payload: bytes, name: str, version: str) -> Classifier:
     return model
 
 
-def _tfidf_retrain(*args: Any) -> tuple[bytes, dict[str, Any]]:
+def _tfidf_retrain(*args: Any, **options: Any) -> tuple[bytes, dict[str, Any]]:
     from ticket_router.model.train import retrain_tfidf
 
-    return retrain_tfidf(*args)
+    return retrain_tfidf(*args, **options)
 
 
 def _ensemble_from_payload(payload: bytes, name: str, version: str) -> Classifier:
@@ -50,10 +50,10 @@ def _ensemble_from_payload(payload: bytes, name: str, version: str) -> Classifie
     return EnsembleClassifier.from_bytes(payload, shared_encoder(), ModelInfo(name=name, version=version))
 
 
-def _ensemble_retrain(*args: Any) -> tuple[bytes, dict[str, Any]]:
+def _ensemble_retrain(*args: Any, **options: Any) -> tuple[bytes, dict[str, Any]]:
     from ticket_router.model.train_ensemble import retrain_ensemble
 
-    return retrain_ensemble(*args)
+    return retrain_ensemble(*args, **options)
 
 
 @lru_cache(maxsize=1)

@@ -22,6 +22,7 @@ from ticket_router.model.calibration import FEATURES, Calibrator
 from ticket_router.model.corpus import LabelledTicket
 from ticket_router.model.encoder import DEFAULT_ENCODER, OnnxEncoder
 from ticket_router.model.ensemble import EnsembleClassifier, category_order
+from ticket_router.model.memory import DEFAULT_MEMORY_STRENGTH, OperatorMemory
 from ticket_router.model.tfidf import TfidfClassifier, softmax
 from ticket_router.model.train import fit_temperature
 
@@ -149,11 +150,12 @@ def train_ensemble(
 
 def retrain_ensemble(
     base_payload: bytes, examples: list[LabelledTicket], digest: str, extra: list[LabelledTicket], weight: float,
-    seed: int,
+    seed: int, memory_strength: float = DEFAULT_MEMORY_STRENGTH,
 ) -> tuple[bytes, dict[str, Any]]:
     """The ensemble refitted on corpus + `extra` (weighted): both members' logistic regressions are refitted on
     cached features (TF-IDF vocabulary and corpus embeddings kept); weights, temperatures, prototypes and the
-    calibrator are kept from the base model."""
+    calibrator are kept from the base model. `extra` is also kept as the model's memory (`memory.py`), with
+    `memory_strength`."""
     from ticket_router.model.train import retrain_tfidf
 
     from ticket_router.model.registry import shared_encoder
@@ -171,7 +173,10 @@ def retrain_ensemble(
     head = fit_head(vectors, labels, weights, seed, start=base)
     order = category_order(base.categories, head.classes_)
     trained_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    memory = OperatorMemory(vectors=extra_vectors[:len(extra)], labels=[e.category.value for e in extra],
+                            strength=memory_strength) if extra else None
     model = EnsembleClassifier(tfidf_model, head.coef_[order], head.intercept_[order], base.head_temperature,
                                base.tfidf_weight, base.prototypes, base.calibrator, encoder,
-                               {**base.meta, "trained_at": trained_at, "examples": len(examples) + len(extra)})
-    return model.to_bytes(), {"trained_at": trained_at}
+                               {**base.meta, "trained_at": trained_at, "examples": len(examples) + len(extra)},
+                               memory=memory)
+    return model.to_bytes(), {"trained_at": trained_at, "memory_strength": memory_strength if extra else None}

@@ -21,6 +21,7 @@ class Classification(BaseModel):
     evidence: list[str] = Field(default_factory=list)
     mentions: dict[Category, list[str]] = Field(default_factory=dict)  # cue phrases of each secondary category
     doubts: list[str] = Field(default_factory=list)  # why the model is less sure (shown when it is flagged)
+    precedents: list[str] = Field(default_factory=list)  # the operator's labelled tickets behind the category
     model: ModelInfo
 
 
@@ -38,6 +39,7 @@ def from_prediction(prediction: Prediction, model: ModelInfo, policy: RoutingPol
         evidence=prediction.evidence,
         mentions={c: cues[c][:4] for c in secondary if c in cues},
         doubts=list(prediction.doubts),
+        precedents=list(prediction.precedents),
         model=model,
     )
 
