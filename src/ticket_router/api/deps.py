@@ -94,6 +94,3 @@ def require_admin_key(request: Request, key_id: ApiKeyDep) -> str:
     if getattr(request.state, "api_key_admin", False) is not True:
         raise HTTPException(status.HTTP_403_FORBIDDEN, ADMIN_REQUIRED)
     return key_id
-
-
-AdminKeyDep = Annotated[str, Depends(require_admin_key)]
