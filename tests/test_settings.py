@@ -40,3 +40,14 @@ def test_a_loopback_openai_compatible_endpoint_takes_a_dummy_key(url, key):
 def test_placeholder_keys_are_still_refused_for_remote_endpoints(fields):
     with pytest.raises(ValueError, match="llm_api_key: a placeholder"):
         load_settings({**fields, "TICKET_ROUTER_LLM_API_KEY": "ollama"})
+
+
+def test_administrator_keys_are_their_own_comma_separated_setting_and_refuse_placeholders():
+    settings = load_settings({"TICKET_ROUTER_API_KEYS": "plain-key-0123456789",
+                              "TICKET_ROUTER_ADMIN_API_KEYS": " admin-key-0123456789 , admin-key-9876543210 "})
+    assert settings.api_key_list() == ["plain-key-0123456789"]
+    assert settings.admin_api_key_list() == ["admin-key-0123456789", "admin-key-9876543210"]
+    assert "admin-key" not in repr(settings)
+    with pytest.raises(ValueError, match="admin_api_keys") as refused:
+        load_settings({"TICKET_ROUTER_ADMIN_API_KEYS": "admin-key-0123456789,changeme"})
+    assert "admin-key-0123456789" not in str(refused.value)

@@ -1,7 +1,9 @@
 """API keys: high-entropy random keys, stored only as sha256 hashes, shown once when created.
 
-Keys come from two places: `TICKET_ROUTER_API_KEYS` (comma-separated, for simple deployments) and the store
-(`ticket-router keys create|list|revoke`). A key is never logged; only its public `key_id` is.
+Keys come from two places: the environment (`TICKET_ROUTER_API_KEYS`, and `TICKET_ROUTER_ADMIN_API_KEYS` for
+administrators; comma-separated, for simple deployments) and the store (`ticket-router keys create [--admin]|list|
+revoke`). Any valid key may use every `/v1` route; only an administrator key may change the routing model
+(promote, roll back, shadow). A key is never logged; only its public `key_id` is.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from ticket_router.domain import utcnow
@@ -29,41 +32,55 @@ def generate_key() -> tuple[str, str]:
     return key_id, f"{KEY_PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
 
 
-def create_key(store: ServiceStore, name: str = "", clock: Callable[[], datetime] = utcnow) -> tuple[ApiKeyRecord, str]:
+def create_key(store: ServiceStore, name: str = "", clock: Callable[[], datetime] = utcnow, *,
+               admin: bool = False) -> tuple[ApiKeyRecord, str]:
     """Store a new key's hash; returns the record and the key, which is not kept anywhere."""
     key_id, key = generate_key()
-    record = ApiKeyRecord(key_id=key_id, name=name, key_hash=hash_key(key), created_at=clock())
+    record = ApiKeyRecord(key_id=key_id, name=name, key_hash=hash_key(key), created_at=clock(), admin=admin)
     store.add_api_key(record)
     return record, key
 
 
-class ApiKeyVerifier:
-    """Answers "is this a valid key, and whose?" without keeping any key in plain text."""
+@dataclass(frozen=True)
+class Caller:
+    """Who presented a valid key: its public name (`env-N`, `env-admin-N` or a stored key_id) and whether it may
+    administer (change the routing model)."""
 
-    def __init__(self, env_keys: Sequence[str], store: ServiceStore | None) -> None:
-        self._env_hashes = [hash_key(k) for k in env_keys]
+    key_id: str
+    admin: bool = False
+
+
+class ApiKeyVerifier:
+    """Answers "is this a valid key, whose, and is it an administrator's?" without keeping any key in plain text.
+    One store lookup per stored key presented; environment keys need none."""
+
+    def __init__(self, env_keys: Sequence[str], store: ServiceStore | None,
+                 admin_env_keys: Sequence[str] = ()) -> None:
+        # A key in both lists is an administrator's (the later entry wins in `check_env`).
+        self._env = [Caller(f"env-{n}") for n in range(1, len(env_keys) + 1)] + [
+            Caller(f"env-admin-{n}", admin=True) for n in range(1, len(admin_env_keys) + 1)]
+        self._env_hashes = [hash_key(k) for k in [*env_keys, *admin_env_keys]]
         self._store = store
 
-    def identify_env(self, presented: str) -> str | None:
-        """`env-N` when the key is one of the configured keys (no database call), else None."""
+    def check_env(self, presented: str) -> Caller | None:
+        """The caller when the key is one of the configured keys (no database call), else None."""
         digest = hash_key(presented)
         found = None
-        for number, known in enumerate(self._env_hashes, start=1):
+        for caller, known in zip(self._env, self._env_hashes, strict=True):
             if hmac.compare_digest(digest, known):
-                found = f"env-{number}"
+                found = caller
         return found
 
-    def identify(self, presented: str | None) -> str | None:
-        """The key's public name (`env-N` or its key_id) when the key is valid, else None."""
+    def check(self, presented: str | None) -> Caller | None:
+        """The caller when the key is valid (configured, or stored and not revoked), else None."""
         if not presented:
             return None
-        found = self.identify_env(presented)
+        found = self.check_env(presented)
         if found:
             return found
-        digest = hash_key(presented)
         if self._store is None:
             return None
-        record = self._store.find_api_key(digest)
+        record = self._store.find_api_key(hash_key(presented))
         if record is None or record.revoked_at is not None:
             return None
-        return record.key_id
+        return Caller(record.key_id, admin=record.admin)

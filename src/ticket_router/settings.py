@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     log_level: str = Field(default="WARNING")
     # the HTTP service and delivery to the ticketing system
     api_keys: SecretStr | None = Field(default=None, description="comma-separated API keys accepted by /v1 routes")
+    admin_api_keys: SecretStr | None = Field(
+        default=None, description="comma-separated administrator API keys: every /v1 route, and changing the model")
     ticketing_url: str | None = Field(default=None, description="where every decision is POSTed (unset: no outbox)")
     ticketing_token: SecretStr | None = Field(default=None, description="bearer token for the ticketing endpoint")
     ticketing_adapter: str = Field(default="http-json-v1", description="registered ticketing adapter name")
@@ -75,7 +77,7 @@ class Settings(BaseSettings):
                              "TICKET_ROUTER_LLM_BASE_URL of the openai provider may take a dummy key)")
         return self
 
-    @field_validator("api_keys", "ticketing_token", "stage_key")
+    @field_validator("api_keys", "admin_api_keys", "ticketing_token", "stage_key")
     @classmethod
     def _no_placeholder_secrets(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None:
@@ -93,9 +95,10 @@ class Settings(BaseSettings):
         return value.strip() if value is not None else None
 
     def api_key_list(self) -> list[str]:
-        if self.api_keys is None:
-            return []
-        return [k.strip() for k in self.api_keys.get_secret_value().split(",") if k.strip()]
+        return _split(self.api_keys)
+
+    def admin_api_key_list(self) -> list[str]:
+        return _split(self.admin_api_keys)
 
     def database(self) -> tuple[str, bool]:
         """The database URL and whether it is the default location (which gets demo data on first use)."""
@@ -115,6 +118,12 @@ class Settings(BaseSettings):
             return make_url(url).render_as_string(hide_password=True)
         except ArgumentError:  # not a URL SQLAlchemy can parse: keep only what follows any credentials
             return url.rsplit("@", 1)[-1]
+
+
+def _split(value: SecretStr | None) -> list[str]:
+    if value is None:
+        return []
+    return [k.strip() for k in value.get_secret_value().split(",") if k.strip()]
 
 
 PLACEHOLDERS = frozenset({"changeme", "change-me", "change_me", "secret", "password", "token", "apikey", "api-key",

@@ -8,7 +8,7 @@ import pytest
 from apitest import KEY
 from fastapi.testclient import TestClient
 
-from ticket_router.apikeys import create_key, hash_key
+from ticket_router.apikeys import ApiKeyVerifier, Caller, create_key, hash_key
 
 TICKET = {"ticket_id": "AUTH-1", "description": "I was charged twice for my mobile plan"}
 
@@ -77,3 +77,22 @@ def test_keys_and_customer_text_never_logged_at_info(anonymous, caplog):
     assert any('"route": "/v1/tickets"' in line and '"status": 201' in line for line in lines)
     joined = "\n".join(lines)
     assert KEY not in joined and "wrong-key" not in joined and "Elm Street" not in joined
+
+
+def test_environment_keys_are_standard_keys_unless_listed_as_administrators():
+    plain, admin, both = "plain-key-0123456789", "admin-key-0123456789", "both-key-0123456789"
+    verifier = ApiKeyVerifier([plain, both], None, admin_env_keys=[admin, both])
+    assert verifier.check(plain) == Caller("env-1", admin=False)
+    assert verifier.check(admin) == Caller("env-admin-1", admin=True)
+    assert verifier.check(both) == Caller("env-admin-2", admin=True)  # listed as an administrator: it is one
+    assert verifier.check("wrong-key-0123456789") is None and verifier.check(None) is None
+
+
+def test_an_administrator_key_alone_opens_every_route_and_is_never_logged(app_factory, caplog):
+    admin = "only-admin-key-0123456789"
+    with TestClient(app_factory(api_keys=None, admin_api_keys=admin)) as client, caplog.at_level(logging.INFO):
+        assert client.post("/v1/tickets", json=TICKET, headers={"X-API-Key": admin}).status_code == 201
+        assert client.get("/v1/stats", headers={"Authorization": f"Bearer {admin}"}).status_code == 200
+        assert client.get("/v1/stats", headers={"Authorization": f"Bearer {KEY}"}).status_code == 401
+    assert admin not in "\n".join(record.getMessage() + str(record.__dict__) for record in caplog.records)
+    assert any(getattr(record, "api_key_id", None) == "env-admin-1" for record in caplog.records)

@@ -53,12 +53,37 @@ def test_keys_are_shown_once_stored_as_hashes_listed_and_revoked(backend_url, tm
     finally:
         store.close()
     listed = cli(["keys", "list"], backend_url, tmp_path)
-    assert listed.stdout.split("\t")[0] == record.key_id and "\tactive\tcrm" in listed.stdout
+    assert listed.stdout.split("\t")[0] == record.key_id and "\tactive\tstandard\tcrm" in listed.stdout
     assert key not in listed.stdout
     revoked = cli(["keys", "revoke", record.key_id], backend_url, tmp_path)
     assert revoked.returncode == 0 and "revoked" in cli(["keys", "list"], backend_url, tmp_path).stdout
     again = cli(["keys", "revoke", record.key_id], backend_url, tmp_path)
     assert again.returncode == 1 and "no active key" in again.stderr
+
+
+def test_an_administrator_key_made_by_the_cli_may_change_the_model_and_a_standard_one_may_not(backend_url, tmp_path):
+    from apitest import make_settings
+    from fastapi.testclient import TestClient
+    from learning import shipped_version
+
+    from ticket_router.api import create_app
+
+    admin = cli(["keys", "create", "--admin", "--name", "ops lead"], backend_url, tmp_path)
+    assert admin.returncode == 0 and admin.stderr.startswith("created administrator key "), admin.stderr
+    standard = cli(["keys", "create", "--name", "crm"], backend_url, tmp_path)
+    assert standard.returncode == 0 and standard.stderr.startswith("created key ")
+    listed = sorted(line.split("\t")[3:] for line in cli(["keys", "list"], backend_url, tmp_path).stdout.splitlines())
+    assert listed == [["admin", "ops lead"], ["standard", "crm"]]
+    store = open_store(backend_url)
+    try:
+        store.add_model_version(shipped_version("1-op1"))
+        with TestClient(create_app(make_settings(), store=store)) as client:
+            as_standard = client.post("/v1/models/1-op1/promote", headers={"X-API-Key": standard.stdout.strip()})
+            assert as_standard.status_code == 403 and "keys create --admin" in as_standard.json()["detail"]
+            as_admin = client.post("/v1/models/1-op1/promote", headers={"X-API-Key": admin.stdout.strip()})
+            assert as_admin.status_code == 200 and as_admin.json()["active"] == "1-op1"
+    finally:
+        store.close()
 
 
 def test_outbox_deliver_list_dead_letters_and_retry(backend_url, tmp_path):

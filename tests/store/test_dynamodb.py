@@ -14,6 +14,7 @@ from ticket_router.store import open_store
 from ticket_router.store.dynamodb import DynamoStore
 from ticket_router.store.dynamodb_service import DuplicateDecision
 from ticket_router.store.dynamodb_tables import decision_item
+from ticket_router.store.service import ApiKeyRecord
 
 
 @pytest.fixture
@@ -62,3 +63,13 @@ def test_a_first_decision_written_before_a_crash_is_the_one_kept_on_the_retry(dy
     assert dynamo.save_first_decisions([(ticket("x", ticket_id="A"), retry)]) == [False]
     assert dynamo.get_decision("A") == crashed
     assert [d.decision_id for d in dynamo.list_ticket_decisions("A")] == ["first-A"]
+
+
+def test_a_key_item_written_before_the_administrator_flag_reads_as_a_standard_key(dynamo):
+    dynamo.tables.api_keys.put_item(Item={"key_id": "old", "name": "crm", "key_hash": "a" * 64,
+                                          "created_at": NOW.isoformat()})
+    assert dynamo.find_api_key("a" * 64) == ApiKeyRecord(key_id="old", name="crm", key_hash="a" * 64, created_at=NOW)
+    dynamo.add_api_key(ApiKeyRecord(key_id="new", key_hash="b" * 64, created_at=NOW, admin=True))
+    stored = dynamo.tables.api_keys.get_item(Key={"key_id": "new"})["Item"]
+    assert stored["admin"] is True  # a BOOL attribute
+    assert [(r.key_id, r.admin) for r in dynamo.list_api_keys()] == [("new", True), ("old", False)]

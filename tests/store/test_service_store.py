@@ -8,14 +8,16 @@ from datetime import timedelta
 
 import pytest
 from conftest import NOW, ticket
-from sqlalchemy import text
+from sqlalchemy import Column, MetaData, String, Table, insert, text
 from sqlalchemy.exc import IntegrityError
 from test_store_helpers import decision
 
 from ticket_router.outbox.message import build_message
 from ticket_router.store.dynamodb_service import DuplicateDecision
-from ticket_router.store.schema import MIGRATIONS
+from ticket_router.store import open_store
+from ticket_router.store.schema import MIGRATIONS, UtcDateTime, schema_version
 from ticket_router.store.service import ApiKeyRecord
+from ticket_router.store.sql import make_engine
 
 
 def item(ticket_id: str, with_message: bool = True):  # type: ignore[no-untyped-def]
@@ -115,6 +117,52 @@ def test_api_keys_are_found_by_hash_and_revoked(service_store):
     assert service_store.revoke_api_key("k1", NOW) and not service_store.revoke_api_key("k1", NOW)
     assert service_store.list_api_keys()[0].revoked_at == NOW
     assert service_store.ping()
+
+
+def test_the_administrator_flag_is_stored_and_read_back(service_store):
+    service_store.add_api_key(ApiKeyRecord(key_id="k1", name="crm", key_hash="a" * 64, created_at=NOW))
+    admin = ApiKeyRecord(key_id="k2", name="ops lead", key_hash="c" * 64, created_at=NOW, admin=True)
+    service_store.add_api_key(admin)
+    assert service_store.find_api_key("c" * 64) == admin
+    assert service_store.find_api_key("a" * 64).admin is False
+    assert [(r.key_id, r.admin) for r in service_store.list_api_keys()] == [("k1", False), ("k2", True)]
+    assert service_store.revoke_api_key("k2", NOW) and service_store.find_api_key("c" * 64).admin is True
+
+
+# The api_keys table as migration 4 made it, before the administrator flag (migration 7).
+_V6_API_KEYS = Table("api_keys", MetaData(), Column("key_id", String(32), primary_key=True),
+                     Column("name", String(200), nullable=False, default=""),
+                     Column("key_hash", String(64), nullable=False, unique=True),
+                     Column("created_at", UtcDateTime, nullable=False), Column("revoked_at", UtcDateTime))
+
+
+def test_upgrading_a_database_with_keys_keeps_them_standard_keys(backend_url):
+    if backend_url.startswith("dynamodb://"):
+        pytest.skip("SQL migrations; a DynamoDB item without the attribute is tested in test_dynamodb.py")
+    engine = make_engine(backend_url)
+    try:
+        with engine.begin() as conn:  # a database at schema version 6, with a key in it
+            schema_version.create(conn)
+            for version, migrate in MIGRATIONS[:6]:
+                _V6_API_KEYS.create(conn) if version == 4 else migrate(conn)
+                conn.execute(schema_version.insert().values(version=version))
+            conn.execute(insert(_V6_API_KEYS).values(key_id="old", name="crm", key_hash="a" * 64, created_at=NOW))
+    finally:
+        engine.dispose()
+    store = open_store(backend_url)  # migrates to the latest version
+    try:
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SELECT max(version) FROM schema_version")).scalar() == MIGRATIONS[-1][0] >= 7
+        assert store.find_api_key("a" * 64) == ApiKeyRecord(key_id="old", name="crm", key_hash="a" * 64,
+                                                             created_at=NOW, admin=False)
+        store.add_api_key(ApiKeyRecord(key_id="new", key_hash="b" * 64, created_at=NOW, admin=True))
+        assert [(r.key_id, r.admin) for r in store.list_api_keys()] == [("new", True), ("old", False)]
+        with store.engine.begin() as conn:  # a key inserted by SQL that names no flag gets the column's default
+            conn.execute(text("INSERT INTO api_keys (key_id, name, key_hash, created_at) "
+                              "VALUES ('raw', '', :h, :t)"), {"h": "d" * 64, "t": NOW.replace(tzinfo=None)})
+        assert store.find_api_key("d" * 64).admin is False
+    finally:
+        store.close()
 
 
 def test_a_ticket_id_twice_in_one_batch_is_stored_once_and_found_with_its_decision(service_store):

@@ -40,7 +40,7 @@ def build_services(settings: Settings, store: ServiceStore | None = None, router
                             on_decisions=metrics.record_decisions,
                             on_outbox_write=worker.wake if worker else (lambda: None),
                             on_saved=router.shadow.score if router.shadow else (lambda items: None))
-    verifier = ApiKeyVerifier(settings.api_key_list(), store)
+    verifier = ApiKeyVerifier(settings.api_key_list(), store, admin_env_keys=settings.admin_api_key_list())
     return Services(settings=settings, store=store, router=router, tickets=service,
                     dispatcher=BatchDispatcher(service, default_engine=settings.engine), verifier=verifier,
                     metrics=metrics, worker=worker, owns_store=owns_store)

@@ -69,17 +69,28 @@ HeaderKeyDep = Annotated[str | None, Depends(header_scheme)]
 
 def require_api_key(request: Request, services: ServicesDep, bearer: BearerDep, header_key: HeaderKeyDep) -> str:
     """The caller's key id; 401 without a valid key. The key itself goes nowhere but into a hash. The middleware
-    has checked it already (before the body was read) and left the id in the request state."""
+    has checked it already (before the body was read) and left the id, and whether it is an administrator's, in
+    the request state."""
     checked = getattr(request.state, "api_key_id", None)
     if checked is not None:
         return checked  # type: ignore[no-any-return]
     presented = (bearer.credentials.strip() if bearer else "") or header_key
-    key_id = services.verifier.identify(presented or None)
-    if key_id is None:
+    caller = services.verifier.check(presented or None)
+    if caller is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing or invalid API key",
                             headers={"WWW-Authenticate": "Bearer"})
-    request.state.api_key_id = key_id
-    return key_id
+    request.state.api_key_id = caller.key_id
+    request.state.api_key_admin = caller.admin
+    return caller.key_id
 
 
 ApiKeyDep = Annotated[str, Depends(require_api_key)]
+
+ADMIN_REQUIRED = "changing the routing model needs an administrator API key (ticket-router keys create --admin)"
+
+
+def require_admin_key(request: Request, key_id: ApiKeyDep) -> str:
+    """The caller's key id when it is an administrator's; 403 for any other valid key (401 without one)."""
+    if getattr(request.state, "api_key_admin", False) is not True:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, ADMIN_REQUIRED)
+    return key_id

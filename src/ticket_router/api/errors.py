@@ -56,6 +56,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorPublic, "description": "Missing or invalid API key"},
 }
+ADMIN_ONLY: dict[int | str, dict[str, Any]] = {
+    403: {"model": ErrorPublic, "description": "A valid key that is not an administrator's"},
+}
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorPublic, "description": "Not found"}}
 
 

@@ -18,7 +18,7 @@ from starlette.routing import compile_path
 
 from ticket_router.api.logs import REQUEST_ID
 from ticket_router.api.metrics import Metrics
-from ticket_router.apikeys import ApiKeyVerifier
+from ticket_router.apikeys import ApiKeyVerifier, Caller
 from ticket_router.store.faults import database_cause
 
 log = logging.getLogger("ticket_router.api.access")
@@ -85,13 +85,13 @@ class RequestContext:
         self.verifier = verifier
         self.protected_prefix = protected_prefix
 
-    async def _key_id(self, scope: Scope) -> str | None:
-        """The caller's key id, checked before the app reads a byte of the body: a request without a valid key
+    async def _caller(self, scope: Scope) -> Caller | None:
+        """The caller's key, checked before the app reads a byte of the body: a request without a valid key
         gets its 401 without uploading anything (a chunked gigabyte included)."""
         presented = presented_key(scope)
         if presented is None or self.verifier is None:
             return None
-        return self.verifier.identify_env(presented) or await run_in_threadpool(self.verifier.identify, presented)
+        return self.verifier.check_env(presented) or await run_in_threadpool(self.verifier.check, presented)
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -112,12 +112,13 @@ class RequestContext:
 
         try:
             protected = self.verifier is not None and scope.get("path", "").startswith(self.protected_prefix)
-            key_id = await self._key_id(scope) if protected else None
-            if protected and key_id is None:
+            caller = await self._caller(scope) if protected else None
+            if protected and caller is None:
                 await _json(send_with_id, 401, {"detail": UNAUTHORISED}, [(b"www-authenticate", b"Bearer")])
             else:
-                if key_id is not None:
-                    scope.setdefault("state", {})["api_key_id"] = key_id
+                if caller is not None:
+                    # Whether the key is an administrator's travels with its id: no second lookup per request.
+                    scope.setdefault("state", {}).update(api_key_id=caller.key_id, api_key_admin=caller.admin)
                 await self.app(scope, receive, send_with_id)
         except Exception as error:  # noqa: BLE001 - answered with JSON; the traceback only at DEBUG
             unavailable = _is_database_error(error)

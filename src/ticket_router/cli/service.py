@@ -53,7 +53,7 @@ def serve(
     # A service logs what it does: INFO (JSON lines, no customer text) unless TICKET_ROUTER_LOG_LEVEL says otherwise.
     configure_json_logging(settings.log_level if "log_level" in settings.model_fields_set else "INFO")
     app = create_app(settings)
-    if not settings.api_key_list() and not app.state.services.store.list_api_keys():
+    if not (settings.api_key_list() or settings.admin_api_key_list()) and not app.state.services.store.list_api_keys():
         sys.stderr.write("warning: no API keys yet: set TICKET_ROUTER_API_KEYS or run `ticket-router keys create`;"
                          " every /v1 request will get 401\n")
     uvicorn.run(app, host=host, port=port, workers=1, access_log=False, log_config=None,
@@ -62,24 +62,31 @@ def serve(
 
 # keys ------------------------------------------------------------------------------------------------------
 @keys_app.command("create")
-def keys_create(name: Annotated[str, typer.Option(help="Who or what uses the key.")] = "", db: DbOption = None) -> None:
+def keys_create(
+    name: Annotated[str, typer.Option(help="Who or what uses the key.")] = "",
+    admin: Annotated[bool, typer.Option("--admin", help="An administrator key: it may also change the routing "
+                                        "model through /v1/models (promote, rollback, shadow).")] = False,
+    db: DbOption = None,
+) -> None:
     """Create a key. It is printed once, here, and stored only as a hash."""
     from ticket_router.apikeys import create_key
 
     with closing(_store(settings_with(db))) as store:
-        record, key = create_key(store, name)
-    sys.stderr.write(f"created key {record.key_id}{f' ({name})' if name else ''}; it is shown only once:\n")
+        record, key = create_key(store, name, admin=admin)
+    kind = "administrator key" if admin else "key"
+    sys.stderr.write(f"created {kind} {record.key_id}{f' ({name})' if name else ''}; it is shown only once:\n")
     sys.stdout.write(key + "\n")
 
 
 @keys_app.command("list")
 def keys_list(db: DbOption = None) -> None:
-    """List keys (ids and names; the keys themselves are not stored)."""
+    """List keys: id, created, state, role (admin or standard), name. The keys themselves are not stored."""
     with closing(_store(settings_with(db))) as store:
         records = store.list_api_keys()
     for record in records:
         state = f"revoked {record.revoked_at:%Y-%m-%d %H:%M}" if record.revoked_at else "active"
-        sys.stdout.write(f"{record.key_id}\t{record.created_at:%Y-%m-%d %H:%M}\t{state}\t{record.name}\n")
+        role = "admin" if record.admin else "standard"
+        sys.stdout.write(f"{record.key_id}\t{record.created_at:%Y-%m-%d %H:%M}\t{state}\t{role}\t{record.name}\n")
     if not records:
         sys.stderr.write("no keys\n")
 

@@ -327,5 +327,6 @@ class DynamoService:
 
 
 def _key_item(record: ApiKeyRecord) -> dict[str, Any]:
+    # `admin` is stored as a BOOL; an item written before the flag existed has none and reads as False.
     return record.model_dump(mode="json", exclude_none=True) | {"created_at": iso(record.created_at)} | (
         {"revoked_at": iso(record.revoked_at)} if record.revoked_at else {})

@@ -20,8 +20,11 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    false,
+    inspect,
     select,
 )
+from sqlalchemy.schema import CreateColumn
 
 from ticket_router.domain import as_utc
 
@@ -154,6 +157,9 @@ api_keys = Table(
     Column("key_hash", String(64), nullable=False, unique=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime, nullable=True),
+    # Administrator keys may change the routing model through `/v1/models`; every key made before this column
+    # existed (migration 7) is not one.
+    Column("admin", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 # Model versions (issue 9): the artefact and its metadata (JSON), and an append-only log of pointer changes
@@ -215,6 +221,19 @@ def _create(*tables: Table) -> Migration:
     return run
 
 
+def _add_column(table: Table, name: str) -> Migration:
+    """Add a column the table's definition has gained. A database made after the change got it with the table (the
+    `_create` above builds today's definition), so it is added only where it is missing."""
+
+    def run(conn: Connection) -> None:
+        if name in {c["name"] for c in inspect(conn).get_columns(table.name)}:
+            return
+        spec = CreateColumn(table.c[name]).compile(dialect=conn.dialect)
+        conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {spec}")
+
+    return run
+
+
 # Append only: a published migration never changes. Each entry's number is the schema version it produces.
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _create(customers, outages, tickets, decisions)),
@@ -223,6 +242,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (4, _create(api_keys)),
     (5, _index(tickets_by_customer)),
     (6, _create(model_versions, model_events, shadow_predictions)),
+    (7, _add_column(api_keys, "admin")),
 ]
 
 

@@ -63,6 +63,7 @@ class ApiKeyRecord(_Record):
     key_hash: str
     created_at: datetime
     revoked_at: datetime | None = None
+    admin: bool = False  # may change the routing model through `/v1/models` (promote, rollback, shadow)
 
 
 NewItem = tuple[Ticket, Decision, OutboundMessage | None]

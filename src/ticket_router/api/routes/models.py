@@ -1,17 +1,19 @@
-"""`/v1/models`: the model versions kept in the store, for administrators: list, promote, roll back, shadow,
-compare. Under the same API-key auth as every `/v1` route. A change made here is swapped into this process at
-once; other processes pick it up at their next poll (`TICKET_ROUTER_MODEL_POLL_S`)."""
+"""`/v1/models`: the model versions kept in the store: list, promote, roll back, shadow, compare. Under the same
+API-key auth as every `/v1` route; the three that change which model routes (promote, rollback, shadow) need an
+administrator key besides, so a ticketing system's integration key cannot swap the model. Reading (list, compare)
+is open to any valid key: a reporting key may show the figures. A change made here is swapped into this process
+at once; other processes pick it up at their next poll (`TICKET_ROUTER_MODEL_POLL_S`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, status
+from fastapi import APIRouter, Depends, HTTPException, Path, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from ticket_router.api.deps import Services, ServicesDep
-from ticket_router.api.errors import NOT_FOUND
+from ticket_router.api.deps import Services, ServicesDep, require_admin_key
+from ticket_router.api.errors import ADMIN_ONLY, NOT_FOUND
 from ticket_router.domain import utcnow
 from ticket_router.model.compare import ShadowReport, compare_shadow
 from ticket_router.store.versions import ACTIVE, SHADOW, ModelVersionStore, UnknownVersion
@@ -20,6 +22,7 @@ router = APIRouter(prefix="/models", tags=["models"])
 
 VERSION_PATTERN = r"^[\w.+-]+$"
 Version = Annotated[str, Path(min_length=1, max_length=100, pattern=VERSION_PATTERN)]
+ADMIN = [Depends(require_admin_key)]  # the docstrings below are the OpenAPI descriptions: they say who may call
 
 
 class ModelVersionPublic(BaseModel):
@@ -63,13 +66,19 @@ def _overview(services: Services) -> ModelsPublic:
 
 @router.get("", response_model=ModelsPublic)
 def list_models(services: ServicesDep) -> ModelsPublic:
-    """Every stored version with its metadata (training data, cross-validated figures); active and shadow."""
+    """Every stored version with its metadata (training data, cross-validated figures); active and shadow.
+
+    Any valid API key."""
     return _overview(services)
 
 
-@router.post("/{version}/promote", response_model=ModelsPublic, responses=NOT_FOUND)
+@router.post("/{version}/promote", response_model=ModelsPublic, responses={**ADMIN_ONLY, **NOT_FOUND},
+             dependencies=ADMIN)
 def promote_model(version: Version, services: ServicesDep) -> ModelsPublic:
-    """Make a stored version the active model."""
+    """Make a stored version the active model.
+
+    Needs an administrator key (`ticket-router keys create --admin`, or one in `TICKET_ROUTER_ADMIN_API_KEYS`);
+    any other valid key gets 403."""
     try:
         _store(services).promote_model(version, utcnow())
     except UnknownVersion:
@@ -77,9 +86,13 @@ def promote_model(version: Version, services: ServicesDep) -> ModelsPublic:
     return _overview(services)
 
 
-@router.post("/rollback", response_model=ModelsPublic, responses={409: {"description": "nothing to roll back"}})
+@router.post("/rollback", response_model=ModelsPublic, dependencies=ADMIN,
+             responses={**ADMIN_ONLY, 409: {"description": "nothing to roll back"}})
 def rollback_model(services: ServicesDep) -> ModelsPublic:
-    """Make the version that was active before the current one active again (or the shipped model)."""
+    """Make the version that was active before the current one active again (or the shipped model).
+
+    Needs an administrator key (`ticket-router keys create --admin`, or one in `TICKET_ROUTER_ADMIN_API_KEYS`);
+    any other valid key gets 403."""
     try:
         _store(services).rollback_model(utcnow())
     except LookupError as error:
@@ -87,9 +100,12 @@ def rollback_model(services: ServicesDep) -> ModelsPublic:
     return _overview(services)
 
 
-@router.put("/shadow", response_model=ModelsPublic, responses=NOT_FOUND)
+@router.put("/shadow", response_model=ModelsPublic, responses={**ADMIN_ONLY, **NOT_FOUND}, dependencies=ADMIN)
 def set_shadow(body: ShadowCreate, services: ServicesDep) -> ModelsPublic:
-    """Let a version score live traffic silently beside the active model (null stops it)."""
+    """Let a version score live traffic silently beside the active model (null stops it).
+
+    Needs an administrator key (`ticket-router keys create --admin`, or one in `TICKET_ROUTER_ADMIN_API_KEYS`);
+    any other valid key gets 403."""
     try:
         _store(services).set_shadow_model(body.version, utcnow())
     except UnknownVersion:
@@ -99,7 +115,9 @@ def set_shadow(body: ShadowCreate, services: ServicesDep) -> ModelsPublic:
 
 @router.get("/{version}/compare", response_model=ShadowReport, responses=NOT_FOUND)
 def compare_model(version: Version, services: ServicesDep) -> ShadowReport:
-    """A shadow version against the live decisions: agreement, and accuracy of each against feedback."""
+    """A shadow version against the live decisions: agreement, and accuracy of each against feedback.
+
+    Any valid API key."""
     store = _store(services)
     if store.get_model_version(version) is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "unknown model version")
