@@ -45,6 +45,7 @@ def test_learn_stores_compares_promotes_and_routing_follows_the_labels(learned, 
     assert "line 26: team 'Sales' is not in the policy" in result.stderr
     assert "learning from 24 labelled tickets" in result.stderr
     assert "promoted 1-op1" in result.stderr
+    assert "memory of your tickets: strength" in result.stderr and "chosen out of fold (accuracy" in result.stderr
     for row in ("accuracy", "macro-F1", "review share", "F1 Account Management (14)"):
         assert row in result.stdout
     texts = _tickets(tmp_path / "esim.jsonl", ESIM + HELD_OUT_ESIM, "E")

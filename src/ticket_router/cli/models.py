@@ -108,6 +108,12 @@ def learn(
         stored = store_candidate(store, result.artifact, active.info,
                                  {**result.meta, "learn_seconds": round(time.perf_counter() - started, 1)})
         print_comparison(Console(), result.comparison, f"{stored.name} v{stored.version}")
+        cv = result.meta["cv"]
+        if "memory_strength" in cv:
+            tried = ", ".join(f"{accuracy:.3f} at {strength}"
+                              for strength, accuracy in cv["accuracy_by_memory_strength"].items())
+            console.print(f"memory of your tickets: strength {cv['memory_strength']:g}, chosen out of fold "
+                          f"(accuracy {tried})", markup=False, highlight=False)
         console.print(f"stored candidate {stored.version} in {time.perf_counter() - started:.0f} s", markup=False)
         if promote:
             if result.comparison.not_worse or force:
