@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from dashboardtest import Dashboard, assert_clean, screen
 from ticket_router.domain import Team, Ticket, utcnow
+from ticket_router.policy import RoutingPolicy
 
 # (ticket id, customer, subject, description, routed hours ago)
 TICKETS = [
@@ -64,7 +65,7 @@ def test_accepting_and_correcting_store_feedback_that_shows_in_the_accuracy(dash
     assert "R-P0" not in _queue_order(app, dashboard) and "**2** ticket(s) waiting" in screen(app)
 
     team = app.selectbox(key=f"team-{bill.decision_id}")
-    team.select_index(list(Team).index(Team.ACCOUNT_MANAGEMENT))
+    team.select_index(RoutingPolicy().teams.index(Team.ACCOUNT_MANAGEMENT))
     app.selectbox(key=f"priority-{bill.decision_id}").select_index(3)  # P3
     app.button(key=f"correct-{bill.decision_id}").click().run()
 

@@ -21,7 +21,7 @@ from ticket_router.model.learn import (
     read_labelled,
     training_summary,
 )
-from ticket_router.policy import DEFAULT_POLICY
+from ticket_router.policy import DEFAULT_POLICY, RoutingPolicy
 
 
 def _jsonl(records: list[object]) -> bytes:
@@ -85,7 +85,7 @@ def test_folds_are_stratified_and_fewer_for_small_sets():
 
 def _prediction(category: Category, p: float = 0.9) -> Prediction:
     rest = (1 - p) / 3
-    return Prediction({c: (p if c == category else rest) for c in Category}, [])
+    return Prediction({c: (p if c == category else rest) for c in RoutingPolicy().categories}, [])
 
 
 def test_promotion_verdict_needs_accuracy_and_macro_f1_not_below_the_active_model():

@@ -30,6 +30,11 @@ class KeywordClassifier:
         words = keywords or KEYWORDS
         self._patterns = {c: re.compile("|".join(re.escape(w) for w in ws), re.IGNORECASE) for c, ws in words.items()}
 
+    @property
+    def categories(self) -> list[Category]:
+        """Only the built-in categories: the keyword lists know nothing of a policy's own (a fallback only)."""
+        return list(self._patterns)
+
     def _hits(self, text: str) -> dict[Category, list[str]]:
         return {c: [m.group(0).lower() for m in p.finditer(text)] for c, p in self._patterns.items()}
 

@@ -153,7 +153,8 @@ def retrain_ensemble(
 ) -> tuple[bytes, dict[str, Any]]:
     """The ensemble refitted on corpus + `extra` (weighted): both members' logistic regressions are refitted on
     cached features (TF-IDF vocabulary and corpus embeddings kept); weights, temperatures, prototypes and the
-    calibrator are kept from the base model."""
+    calibrator are kept from the base model (the calibrator reads class-agnostic signals: the top probability,
+    the members' agreement, the text's words; so it holds for added categories too)."""
     from ticket_router.model.train import retrain_tfidf
 
     from ticket_router.model.registry import shared_encoder
@@ -168,10 +169,13 @@ def retrain_ensemble(
     vectors = np.vstack([corpus_vectors, extra_vectors])
     labels = [e.category.value for e in examples + copies + extra + extra_copies]
     weights = np.concatenate([np.ones(len(corpus_vectors)), np.full(len(extra_vectors), weight)])
-    head = fit_head(vectors, labels, weights, seed, start=base)
-    order = category_order(base.categories, head.classes_)
+    # the TF-IDF refit decided the classes (the base's plus the operator's own); a changed set starts cold
+    same = tfidf_model.categories == base.categories
+    head = fit_head(vectors, labels, weights, seed, start=base if same else None)
+    order = category_order(tfidf_model.categories, head.classes_)
     trained_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     model = EnsembleClassifier(tfidf_model, head.coef_[order], head.intercept_[order], base.head_temperature,
                                base.tfidf_weight, base.prototypes, base.calibrator, encoder,
-                               {**base.meta, "trained_at": trained_at, "examples": len(examples) + len(extra)})
-    return model.to_bytes(), {"trained_at": trained_at}
+                               {**base.meta, "trained_at": trained_at, "examples": len(examples) + len(extra),
+                                "categories": [c.value for c in tfidf_model.categories]})
+    return model.to_bytes(), {"trained_at": trained_at, "categories": model.meta["categories"]}

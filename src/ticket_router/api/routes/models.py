@@ -14,6 +14,8 @@ from ticket_router.api.deps import Services, ServicesDep
 from ticket_router.api.errors import NOT_FOUND
 from ticket_router.domain import utcnow
 from ticket_router.model.compare import ShadowReport, compare_shadow
+from ticket_router.model.versions import check_version
+from ticket_router.policy import PolicyMismatch
 from ticket_router.store.versions import ACTIVE, SHADOW, ModelVersionStore, UnknownVersion
 
 router = APIRouter(prefix="/models", tags=["models"])
@@ -67,13 +69,21 @@ def list_models(services: ServicesDep) -> ModelsPublic:
     return _overview(services)
 
 
-@router.post("/{version}/promote", response_model=ModelsPublic, responses=NOT_FOUND)
+@router.post("/{version}/promote", response_model=ModelsPublic,
+             responses={**NOT_FOUND, 409: {"description": "the version predicts categories the policy lacks"}})
 def promote_model(version: Version, services: ServicesDep) -> ModelsPublic:
-    """Make a stored version the active model."""
+    """Make a stored version the active model; 409 when it predicts categories this service's policy lacks."""
+    store = _store(services)
+    found = store.get_model_version(version)
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "unknown model version")
     try:
-        _store(services).promote_model(version, utcnow())
+        check_version(found, services.router.policy)
+        store.promote_model(version, utcnow())
     except UnknownVersion:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "unknown model version") from None
+    except PolicyMismatch as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
     return _overview(services)
 
 
