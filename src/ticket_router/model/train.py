@@ -95,10 +95,9 @@ def retrain_tfidf(
     labels = [e.category.value for e in examples + extra]
     weights = np.concatenate([np.ones(len(examples)), np.full(len(extra), weight)])
     categories = class_set(base.categories, extra)
-    clf = LogisticRegression(C=float(base.meta.get("C", 8.0)), max_iter=3000, class_weight="balanced",
-                             random_state=seed)
-    if categories == base.categories:  # the same classes: start from the base model's coefficients
-        clf = warm_started(clf, base.categories, base.coef, base.intercept)
+    clf = warm_started(LogisticRegression(C=float(base.meta.get("C", 8.0)), max_iter=3000, class_weight="balanced",
+                                          random_state=seed), *widened(base.categories, base.coef, base.intercept,
+                                                                       categories))
     clf.fit(features, labels, sample_weight=weights)
     columns = [list(clf.classes_).index(c.value) for c in categories]
     coef, intercept = clf.coef_[columns], clf.intercept_[columns]
@@ -114,6 +113,22 @@ def class_set(base: list[Category], extra: list[LabelledTicket]) -> list[Categor
     own categories), in the order scikit-learn sorts them; the base model's own order when nothing is added."""
     added = {e.category for e in extra} - set(base)
     return base if not added else sorted({*base, *added}, key=str)
+
+
+def widened(base: list[Category], coef: np.ndarray, intercept: np.ndarray,
+            categories: list[Category]) -> tuple[list[Category], np.ndarray, np.ndarray]:
+    """A fitted model's coefficients for a wider class set: a zero row for each added category. The problem is
+    convex, so a refit from there reaches the same optimum as a cold start, in a fraction of the iterations (a cold
+    refit of six classes took about four times longer); the start is fixed, so the result stays reproducible."""
+    if categories == base:
+        return base, coef, intercept
+    rows = {c: i for i, c in enumerate(base)}
+    wide_coef = np.zeros((len(categories), coef.shape[1]), dtype=coef.dtype)
+    wide_intercept = np.zeros(len(categories), dtype=intercept.dtype)
+    for index, category in enumerate(categories):
+        if category in rows:
+            wide_coef[index], wide_intercept[index] = coef[rows[category]], intercept[rows[category]]
+    return categories, wide_coef, wide_intercept
 
 
 def warm_started(clf: Any, categories: list[Any], coef: np.ndarray, intercept: np.ndarray) -> Any:

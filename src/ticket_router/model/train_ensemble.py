@@ -19,11 +19,12 @@ from typing import Any
 import numpy as np
 
 from ticket_router.model.calibration import FEATURES, Calibrator
+from ticket_router.domain import Category
 from ticket_router.model.corpus import LabelledTicket
 from ticket_router.model.encoder import DEFAULT_ENCODER, OnnxEncoder
 from ticket_router.model.ensemble import EnsembleClassifier, category_order
 from ticket_router.model.tfidf import TfidfClassifier, softmax
-from ticket_router.model.train import fit_temperature
+from ticket_router.model.train import fit_temperature, widened
 
 HEAD_C = 4.0
 TFIDF_WEIGHT = 0.5
@@ -50,15 +51,16 @@ def encoder_digest() -> str:
 
 
 def fit_head(vectors: np.ndarray, labels: Sequence[str], weights: np.ndarray | None, seed: int,
-             start: EnsembleClassifier | None = None, C: float = HEAD_C) -> Any:
-    """The embedding head; from `start`'s head coefficients when given (a refit: fewer iterations)."""
+             start: tuple[list[Category], np.ndarray, np.ndarray] | None = None, C: float = HEAD_C) -> Any:
+    """The embedding head; from `start` (categories, head coefficients, intercepts) when given (a refit: fewer
+    iterations)."""
     from sklearn.linear_model import LogisticRegression
 
     from ticket_router.model.train import warm_started
 
     head = LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=seed)
     if start is not None:
-        head = warm_started(head, start.categories, start.head_coef, start.head_intercept)
+        head = warm_started(head, *start)
     return head.fit(vectors, list(labels), sample_weight=weights)
 
 
@@ -169,9 +171,9 @@ def retrain_ensemble(
     vectors = np.vstack([corpus_vectors, extra_vectors])
     labels = [e.category.value for e in examples + copies + extra + extra_copies]
     weights = np.concatenate([np.ones(len(corpus_vectors)), np.full(len(extra_vectors), weight)])
-    # the TF-IDF refit decided the classes (the base's plus the operator's own); a changed set starts cold
-    same = tfidf_model.categories == base.categories
-    head = fit_head(vectors, labels, weights, seed, start=base if same else None)
+    # the TF-IDF refit decided the classes (the base's plus the operator's own); added ones start from zero
+    start = widened(base.categories, base.head_coef, base.head_intercept, tfidf_model.categories)
+    head = fit_head(vectors, labels, weights, seed, start=start)
     order = category_order(tfidf_model.categories, head.classes_)
     trained_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     model = EnsembleClassifier(tfidf_model, head.coef_[order], head.intercept_[order], base.head_temperature,
