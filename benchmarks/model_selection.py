@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ticket_router.domain import BUILTIN_CATEGORIES, Category
+from ticket_router.domain import BUILTIN_CATEGORIES
 from ticket_router.model.build import labelled_texts
 from ticket_router.model.corpus import load_corpus
 from ticket_router.model.encoder import OnnxEncoder

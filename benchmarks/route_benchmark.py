@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ticket_router.domain import BUILTIN_TEAMS, Team, Ticket
+from ticket_router.domain import BUILTIN_TEAMS, Ticket
 from ticket_router.ingest import Accepted, read_tickets
 from ticket_router.model.metrics import evaluate_predictions
 from ticket_router.model.registry import load_classifier

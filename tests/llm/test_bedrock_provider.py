@@ -12,7 +12,7 @@ pytest.importorskip("strands", reason="the agent extra is not installed")
 from llm.bedrock_stub import ANSWER_TOOL, StubbedBedrock, answer_reply, text_reply, tool_use  # noqa: E402
 from llm.scripted import agent_engine, make_ticket  # noqa: E402
 
-from ticket_router.domain import Category, Team  # noqa: E402
+from ticket_router.domain import Category  # noqa: E402
 from ticket_router.policy import RoutingPolicy  # noqa: E402
 from ticket_router.llm.providers import build_model, describe  # noqa: E402
 from ticket_router.settings import Settings  # noqa: E402
