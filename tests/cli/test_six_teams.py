@@ -107,6 +107,8 @@ def test_the_api_routes_to_the_policy_s_teams_and_takes_feedback_only_for_them(s
         [error] = unknown.json()["errors"]
         assert error["field"] == "team" and "unknown team 'Sales'" in error["message"]
         assert "Fraud & Security, Retention" in error["message"]
+        schema = api.get("/openapi.json").json()["components"]["schemas"]["FeedbackCreate"]["properties"]["team"]
+        assert schema["enum"][-2:] == ["Fraud & Security", "Retention"]
         stats = api.get("/v1/stats").json()
         assert set(stats["by_team"]) == NEW_TEAMS and stats["accuracy"] == 0.0  # A0 was fraud; the agent said no
     with pytest.raises(PolicyMismatch, match="'Cancellation', 'Fraud'"):

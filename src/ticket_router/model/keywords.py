@@ -1,5 +1,6 @@
 """A keyword-matching classifier: the benchmark baseline (like the specification's mock tools) and the
-fallback when the trained model cannot be loaded."""
+fallback when the trained model cannot be loaded. It knows the four built-in categories only (every policy keeps
+them), never a policy's own: under such a policy a fallback decision goes to one of those four's teams."""
 
 from __future__ import annotations
 
