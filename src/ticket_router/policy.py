@@ -133,10 +133,10 @@ class RoutingPolicy(BaseModel):
     vip_value: Unit = 1.0
     business_value: Unit = 0.4
     consumer_value: Unit = 0.0
-    # Base severity per category, before evidence in the text raises or lowers it.
     # Categories about service the customer is not getting: they can be critical, an active outage matching the
     # customer raises them, and the cascade engine does not second-guess them during an outage.
     service_categories: tuple[Category, ...] = DEFAULT_SERVICE_CATEGORIES
+    # Base severity per category, before evidence in the text raises or lowers it.
     category_severity: Mapping[Category, Unit] = Field(
         default_factory=lambda: {
             Category.NETWORK_OUTAGE: 0.7,
