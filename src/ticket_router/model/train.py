@@ -118,8 +118,9 @@ def class_set(base: list[Category], extra: list[LabelledTicket]) -> list[Categor
 def widened(base: list[Category], coef: np.ndarray, intercept: np.ndarray,
             categories: list[Category]) -> tuple[list[Category], np.ndarray, np.ndarray]:
     """A fitted model's coefficients for a wider class set: a zero row for each added category. The problem is
-    convex, so a refit from there reaches the same optimum as a cold start, in a fraction of the iterations (a cold
-    refit of six classes took about four times longer); the start is fixed, so the result stays reproducible."""
+    convex, so a refit from there reaches the optimum a cold start would, in fewer iterations (a 46-ticket `learn`
+    adding two categories took 229 s from a cold start, 155 s from here); the start is fixed, so the result stays
+    reproducible."""
     if categories == base:
         return base, coef, intercept
     rows = {c: i for i, c in enumerate(base)}

@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from ticket_router.model.calibration import FEATURES, Calibrator
 from ticket_router.domain import Category
+from ticket_router.model.calibration import FEATURES, Calibrator
 from ticket_router.model.corpus import LabelledTicket
 from ticket_router.model.encoder import DEFAULT_ENCODER, OnnxEncoder
 from ticket_router.model.ensemble import EnsembleClassifier, category_order
