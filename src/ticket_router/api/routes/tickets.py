@@ -15,13 +15,12 @@ from ticket_router.api.schemas import (
     DecisionPublic,
     FeedbackCreate,
     FeedbackPublic,
-    FieldError,
     RerouteCreate,
     TicketCreate,
     TicketPublic,
     TicketView,
 )
-from ticket_router.api.validation import InvalidInput, parse_ticket
+from ticket_router.api.validation import parse_ticket, policy_team
 from ticket_router.domain import Decision
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
@@ -76,10 +75,7 @@ def create_feedback(ticket_id: TicketId, body: FeedbackCreate, tickets: TicketsD
                     services: ServicesDep) -> FeedbackPublic:
     """What the ticket really needed, from the agent who worked it: how accuracy is measured in production. The
     team must be one of the routing policy's (400 naming them otherwise)."""
-    teams = services.router.policy.teams
-    if body.team not in teams:
-        raise InvalidInput([FieldError(field="team", message=f"unknown team {body.team.value!r}; the policy's "
-                                       f"teams: {', '.join(t.value for t in teams)}")])
+    policy_team(body.team, services.router.policy)
     item = tickets.feedback(ticket_id, body.model_dump())
     if item is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "unknown ticket")
