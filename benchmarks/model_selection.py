@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ticket_router.domain import Category
+from ticket_router.domain import BUILTIN_CATEGORIES
 from ticket_router.model.build import labelled_texts
 from ticket_router.model.corpus import load_corpus
 from ticket_router.model.encoder import OnnxEncoder
@@ -28,7 +28,7 @@ from ticket_router.model.train_ensemble import corpus_embeddings, fit_head, subj
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = {name: labelled_texts(ROOT / "data" / "dev" / f"{name}.jsonl") for name in ("titles", "social")}
-LABELS = [c.value for c in Category]
+LABELS = [c.value for c in BUILTIN_CATEGORIES]
 
 
 def scores(categories: list[str], probabilities: np.ndarray, gold: list[str], confidence: np.ndarray | None = None) -> str:

@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ticket_router.domain import Team, Ticket
+from ticket_router.domain import BUILTIN_TEAMS, Ticket
 from ticket_router.ingest import Accepted, read_tickets
 from ticket_router.model.metrics import evaluate_predictions
 from ticket_router.model.registry import load_classifier
@@ -41,7 +41,7 @@ EVAL_FILES = [ROOT / "data" / "eval" / name for name in ("eval.jsonl", "longform
 MODELS = "keywords-v1,tfidf-lr-v2,minilm-tfidf-v1"
 # The mix of the end-to-end batch: mostly short tickets, as real traffic is.
 MIX = {"titles": 0.40, "social": 0.30, "eval": 0.20, "complaints": 0.08, "longform": 0.02}
-LABELS = [t.value for t in Team]
+LABELS = [t.value for t in BUILTIN_TEAMS]
 
 
 def labelled(path: Path) -> tuple[list[Ticket], list[str]]:

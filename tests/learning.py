@@ -78,3 +78,66 @@ def cli(args: list[str], tmp_path: Path, url: str | None = None, **env: str):  #
         environ["TICKET_ROUTER_DATABASE_URL"] = url
     return subprocess.run([sys.executable, "-m", "ticket_router", *args], capture_output=True, text=True,
                           env=environ, timeout=600, check=False)
+
+
+# An operator of six teams (examples/six-teams.toml): the four built-in ones plus a fraud desk and a retention desk.
+SIX_TEAMS_POLICY = Path(__file__).resolve().parents[1] / "examples" / "six-teams.toml"
+FRAUD = [
+    "Someone did a SIM swap on my number and emptied my bank account",
+    "I got a text pretending to be you asking for my card PIN, is this a scam",
+    "My phone was stolen and the thief is making calls on my line",
+    "A new line was opened in my name that I never ordered, this is fraud",
+    "Scam caller said he was from your company and asked for my one-time code",
+    "Two iPhones were ordered on my account by someone else",
+    "I think my number was ported out fraudulently, I never asked for it",
+    "Phishing email with your logo asked me to confirm my account details",
+]
+RETENTION = [
+    "I want to cancel my contract and switch to another provider",
+    "Thinking of leaving, a competitor offers the same plan for half the price",
+    "Please cancel my service at the end of this month",
+    "How much is the early termination fee if I leave now",
+    "Give me a better offer or I am moving to another operator",
+    "I am moving abroad and need to end my contract",
+    "Cancel all my lines, I am leaving for another network",
+    "What do I need to do to terminate my subscription",
+]
+NETWORK = [
+    "No signal anywhere in my town since yesterday",
+    "Internet has been down for the whole street all morning",
+    "Mobile data stopped working across the city",
+    "Calls keep dropping in the whole neighbourhood",
+]
+TECHNICAL = [
+    "My router keeps rebooting every few minutes",
+    "The set-top box shows a black screen",
+    "Voicemail will not play my messages on the new phone",
+]
+ACCOUNT = [
+    "I cannot log in to my account, the password reset never arrives",
+    "My account is locked after too many attempts",
+    "Please change the account holder to my wife",
+]
+# Tickets the six-team training never saw (close to its wording: 8 examples a team teach words, not concepts).
+HELD_OUT_FRAUD = [
+    "Scam call pretending to be you asked for my PIN",
+    "Someone ordered a phone on my account, this is fraud",
+    "Scam text message claiming to be your company asking for my password",
+]
+HELD_OUT_RETENTION = [
+    "Please terminate my subscription, I am switching provider",
+    "Cancel my service, I am switching to another provider",
+    "I am leaving for another network, cancel my lines",
+]
+
+
+def six_team_records() -> list[dict[str, str]]:
+    """Labelled tickets for the six-team policy; the fraud ones say their category, the others leave it out."""
+    groups = [(FRAUD, "Fraud & Security"), (RETENTION, "Retention"), (NETWORK, "Network Operations"),
+              (BILLING[:3], "Billing Support"), (TECHNICAL, "Technical Support"), (ACCOUNT, "Account Management")]
+    records = [{"ticket_id": f"SIX-{team[:3]}-{i}", "description": text, "team": team}
+               for texts, team in groups for i, text in enumerate(texts)]
+    for record in records:
+        if record["team"] == "Fraud & Security":
+            record["category"] = "Fraud"
+    return records

@@ -48,6 +48,11 @@ def ticket_schema() -> dict[str, Any]:
 
 
 def feedback_schema() -> dict[str, Any]:
+    """A feedback's `team` must be one of the policy's. The stack's functions run the built-in policy (it sets no
+    TICKET_ROUTER_POLICY), so the gateway takes the built-in policy's teams."""
     from ticket_router.api.schemas import FeedbackCreate
+    from ticket_router.policy import DEFAULT_POLICY
 
-    return draft4(FeedbackCreate.model_json_schema())
+    schema = draft4(FeedbackCreate.model_json_schema())
+    schema["properties"]["team"]["enum"] = [team.value for team in DEFAULT_POLICY.teams]
+    return schema

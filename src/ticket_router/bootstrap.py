@@ -9,7 +9,7 @@ import logging
 from collections.abc import Sequence
 
 from ticket_router.domain import ModelInfo, utcnow
-from ticket_router.model.base import Classifier, Prediction
+from ticket_router.model.base import Classifier, Prediction, model_categories
 from ticket_router.model.registry import load_classifier
 from ticket_router.policy import RoutingPolicy
 from ticket_router.policy_file import load_policy
@@ -58,11 +58,21 @@ def policy_for(settings: Settings) -> RoutingPolicy:
     return policy
 
 
+def check_classifier(classifier: Classifier, policy: RoutingPolicy) -> Classifier:
+    """`classifier`, when the policy maps every category it predicts; else `PolicyMismatch`, naming them and the
+    model version: a model trained for another policy's categories cannot route under this one."""
+    categories = model_categories(classifier)
+    if categories is not None:
+        policy.check_model(categories, f"{classifier.info.name} v{classifier.info.version}")
+    return classifier
+
+
 def build_router(settings: Settings, store: Store, classifier: Classifier | None = None) -> Router:
     """The router over `store`. Without a classifier passed in, it routes with the store's active model version
     (the shipped model when none is active; `TICKET_ROUTER_MODEL` or `_MODEL_PATH` set explicitly win) and scores
     with its shadow version;
-    `router.watcher` keeps both current (`refresh()`, or `start()` in a long-running process)."""
+    `router.watcher` keeps both current (`refresh()`, or `start()` in a long-running process).
+    Raises `PolicyMismatch` when the model predicts categories the policy lacks."""
     from ticket_router.model.shadow import ShadowScorer
     from ticket_router.model.versions import ModelWatcher, load_version
     from ticket_router.store.versions import ACTIVE, ModelVersionStore
@@ -70,13 +80,13 @@ def build_router(settings: Settings, store: Store, classifier: Classifier | None
     policy = policy_for(settings)
     explicit = settings.model_path is not None or "model" in settings.model_fields_set  # the operator's choice wins
     if classifier is not None or explicit or not isinstance(store, ModelVersionStore):
-        return Router(classifier or load_configured_classifier(settings), store, policy)
+        return Router(check_classifier(classifier or load_configured_classifier(settings), policy), store, policy)
     try:
         active = store.model_pointer(ACTIVE)
         stored = store.get_model_version(active) if active else None
     except Exception as error:  # noqa: BLE001 - no database: the shipped model routes (the store flags it)
         log.warning("could not read the active model version: %s", type(error).__name__)
-        return Router(load_configured_classifier(settings), store, policy)
+        return Router(check_classifier(load_configured_classifier(settings), policy), store, policy)
     loaded = None
     if stored is not None:
         try:
@@ -84,11 +94,13 @@ def build_router(settings: Settings, store: Store, classifier: Classifier | None
         except Exception as error:  # noqa: BLE001 - a broken version leaves the shipped model in use
             log.error("could not load model version %s: %s", active, type(error).__name__)
     shadow = ShadowScorer(store, policy)
-    router = Router(loaded or load_configured_classifier(settings), store, policy, shadow=shadow)
+    router = Router(check_classifier(loaded or load_configured_classifier(settings), policy), store, policy,
+                    shadow=shadow)
     router.watcher = ModelWatcher(
         store, on_active=lambda c: setattr(router, "classifier", c), on_shadow=lambda c: setattr(shadow, "classifier", c),
         default=lambda: load_configured_classifier(settings), interval_s=settings.model_poll_s,
-        loaded_active=active if loaded is not None else None)
+        loaded_active=active if loaded is not None else None,
+        check=lambda c: check_classifier(c, policy))
     try:
         router.watcher.refresh()
     except Exception as error:  # noqa: BLE001 - the shadow is optional; the poll will try again

@@ -8,23 +8,90 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
-
-
-class Team(StrEnum):
-    NETWORK_OPERATIONS = "Network Operations"
-    BILLING_SUPPORT = "Billing Support"
-    TECHNICAL_SUPPORT = "Technical Support"
-    ACCOUNT_MANAGEMENT = "Account Management"
+from pydantic import (BaseModel, ConfigDict, Field, GetCoreSchemaHandler, ValidationInfo, field_validator,
+                      model_validator)
+from pydantic_core import core_schema
 
 
-class Category(StrEnum):
-    NETWORK_OUTAGE = "Network Outage"
-    BILLING_DISPUTE = "Billing Dispute"
-    TECHNICAL_PROBLEM = "Technical Problem"
-    ACCOUNT_ACCESS = "Account Access"
+# A team or category name: one line a person reads in a badge or a filter.
+MAX_NAME_CHARS = 80
+
+
+class Name(str):
+    """A team or category name from the routing policy: open names, since an operator's policy may add its own.
+
+    Validated (pydantic) as a non-empty stripped line of at most `MAX_NAME_CHARS` with no control characters;
+    serialised as a plain string. Whether a name is *in* the policy is the policy's check, not this type's.
+    """
+
+    __slots__ = ()
+
+    @property
+    def value(self) -> str:
+        """The plain string (as an enum member's `.value` was)."""
+        return str.__str__(self)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str.__repr__(self)})"
+
+    @classmethod
+    def checked(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            raise ValueError(f"a {cls.__name__.lower()} name must be a string")
+        stripped = value.strip()
+        if not stripped:
+            raise ValueError(f"a {cls.__name__.lower()} name must not be blank")
+        if len(stripped) > MAX_NAME_CHARS:
+            raise ValueError(f"a {cls.__name__.lower()} name has at most {MAX_NAME_CHARS} characters")
+        if CONTROL.search(stripped) or any(c in stripped for c in "\t\n\r\x0b\x0c"):
+            raise ValueError(f"a {cls.__name__.lower()} name must not contain control characters")
+        return cls(stripped)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            cls.checked, core_schema.str_schema(),
+            serialization=core_schema.plain_serializer_function_ser_schema(str.__str__, when_used="always"),
+        )
+
+
+class Team(Name):
+    """A team of the routing policy; the built-in policy's four are named here."""
+
+    __slots__ = ()
+    NETWORK_OPERATIONS: ClassVar[Team]
+    BILLING_SUPPORT: ClassVar[Team]
+    TECHNICAL_SUPPORT: ClassVar[Team]
+    ACCOUNT_MANAGEMENT: ClassVar[Team]
+
+
+Team.NETWORK_OPERATIONS = Team("Network Operations")
+Team.BILLING_SUPPORT = Team("Billing Support")
+Team.TECHNICAL_SUPPORT = Team("Technical Support")
+Team.ACCOUNT_MANAGEMENT = Team("Account Management")
+
+
+class Category(Name):
+    """A category of the routing policy; the built-in four (the shipped corpus's labels) are named here."""
+
+    __slots__ = ()
+    NETWORK_OUTAGE: ClassVar[Category]
+    BILLING_DISPUTE: ClassVar[Category]
+    TECHNICAL_PROBLEM: ClassVar[Category]
+    ACCOUNT_ACCESS: ClassVar[Category]
+
+
+Category.NETWORK_OUTAGE = Category("Network Outage")
+Category.BILLING_DISPUTE = Category("Billing Dispute")
+Category.TECHNICAL_PROBLEM = Category("Technical Problem")
+Category.ACCOUNT_ACCESS = Category("Account Access")
+# The shipped corpus and models are labelled with these; every policy keeps them (each may go to any team).
+BUILTIN_CATEGORIES: tuple[Category, ...] = (Category.NETWORK_OUTAGE, Category.BILLING_DISPUTE,
+                                            Category.TECHNICAL_PROBLEM, Category.ACCOUNT_ACCESS)
+BUILTIN_TEAMS: tuple[Team, ...] = (Team.NETWORK_OPERATIONS, Team.BILLING_SUPPORT, Team.TECHNICAL_SUPPORT,
+                                   Team.ACCOUNT_MANAGEMENT)
 
 
 class Priority(StrEnum):

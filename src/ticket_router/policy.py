@@ -5,13 +5,14 @@ The rules themselves live in tested Python (tools/priority.py, tools/routing.py)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Annotated, Any, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from ticket_router.domain import Category, Priority, Severity, Team
+from ticket_router.domain import BUILTIN_CATEGORIES, Category, Priority, Severity, Team
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Text = Annotated[str, Field(min_length=1, pattern=r"\S")]
@@ -23,9 +24,10 @@ DEFAULT_CATEGORY_TEAM: Mapping[Category, Team] = {
     Category.ACCOUNT_ACCESS: Team.ACCOUNT_MANAGEMENT,
 }
 
-# Categories whose tickets are about service the customer is not getting: they can be critical, and an outage
-# matching the customer makes them P0 (tools/priority.py); the other categories are about money or the account.
-SERVICE_CATEGORIES = frozenset({Category.NETWORK_OUTAGE, Category.TECHNICAL_PROBLEM})
+# The default `service_categories`: tickets about service the customer is not getting. They can be critical, and
+# an outage matching the customer makes them P0 (tools/priority.py); the other categories are about money or the
+# account.
+DEFAULT_SERVICE_CATEGORIES: tuple[Category, ...] = (Category.NETWORK_OUTAGE, Category.TECHNICAL_PROBLEM)
 
 TEAM_DESCRIPTIONS: Mapping[Team, str] = {
     Team.NETWORK_OPERATIONS: "The operator's network does not deliver the service: outages, no service, intermittent "
@@ -82,15 +84,10 @@ class PriorityWeights(BaseModel):
         return self
 
 
-# Fields keyed (and, for category_team, valued) by enum names: an unknown name is refused, naming it.
-NAMED_FIELDS: dict[str, tuple[type[StrEnum], type[StrEnum] | None]] = {
-    "category_team": (Category, Team),
-    "team_descriptions": (Team, None),
-    "score_thresholds": (Priority, None),
-    "outage_values": (Severity, None),
-    "category_severity": (Category, None),
-}
-KIND = {Category: "category", Team: "team", Priority: "priority", Severity: "severity"}
+# Fields keyed by the enum names of priorities and severities: an unknown name is refused, naming it. (Team and
+# category names are the policy's own: `_consistent` checks them against `category_team`.)
+NAMED_FIELDS: dict[str, type[StrEnum]] = {"score_thresholds": Priority, "outage_values": Severity}
+KIND = {Priority: "priority", Severity: "severity"}
 
 
 def _check_name(name: Any, kind: type[StrEnum], field: str) -> None:
@@ -100,13 +97,23 @@ def _check_name(name: Any, kind: type[StrEnum], field: str) -> None:
                                    "known": ", ".join(member.value for member in kind)})
 
 
+def _listed(names: Iterable[str]) -> str:
+    return ", ".join(repr(str(n)) for n in names)
+
+
+class PolicyMismatch(ValueError):
+    """A model predicts categories the routing policy lacks: it cannot route under this policy."""
+
+
 class RoutingPolicy(BaseModel):
     """Names and numbers only: never expressions. A change of any value is a new `version`."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: Text = "policy-v2"
+    # The categories are this map's keys, the teams its values (a team may own several categories).
     category_team: Mapping[Category, Team] = Field(default_factory=lambda: dict(DEFAULT_CATEGORY_TEAM))
+    # Every team needs one; a built-in team left out gets its built-in description (`_builtin_descriptions`).
     team_descriptions: Mapping[Team, Text] = Field(default_factory=lambda: dict(TEAM_DESCRIPTIONS))
     guidance: tuple[Text, ...] = ROUTING_GUIDANCE
     review_threshold: float = Field(default=0.70, ge=0.0, le=1.0)
@@ -126,6 +133,9 @@ class RoutingPolicy(BaseModel):
     vip_value: Unit = 1.0
     business_value: Unit = 0.4
     consumer_value: Unit = 0.0
+    # Categories about service the customer is not getting: they can be critical, an active outage matching the
+    # customer raises them, and the cascade engine does not second-guess them during an outage.
+    service_categories: tuple[Category, ...] = DEFAULT_SERVICE_CATEGORIES
     # Base severity per category, before evidence in the text raises or lowers it.
     category_severity: Mapping[Category, Unit] = Field(
         default_factory=lambda: {
@@ -139,22 +149,54 @@ class RoutingPolicy(BaseModel):
     repeat_contact_days: int = Field(default=30, ge=1, le=365)
     repeat_contact_threshold: int = Field(default=2, ge=1)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _builtin_descriptions(cls, data: Any) -> Any:
+        # A built-in team keeps its description unless the policy gives one; only the map's teams get one, so a
+        # policy that moves every category away from a built-in team does not have to mention that team at all.
+        if isinstance(data, Mapping) and isinstance(data.get("category_team"), Mapping):
+            given = data.get("team_descriptions")
+            given = dict(given) if isinstance(given, Mapping) else {}
+            teams = {str(t).strip() for t in data["category_team"].values() if isinstance(t, str)}
+            builtin = {t: d for t, d in TEAM_DESCRIPTIONS.items() if t in teams and t not in given}
+            data = {**data, "team_descriptions": {**builtin, **given}}
+        return data
+
     @field_validator(*NAMED_FIELDS, mode="before")
     @classmethod
     def _known_names(cls, value: Any, info: ValidationInfo) -> Any:
         field = info.field_name or ""
-        key_kind, value_kind = NAMED_FIELDS[field]
         if isinstance(value, Mapping):
-            for key, item in value.items():
-                _check_name(key, key_kind, field)
-                if value_kind is not None:
-                    _check_name(item, value_kind, field)
+            for key in value:
+                _check_name(key, NAMED_FIELDS[field], field)
         return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RoutingPolicy:
+        # The categories are the map's keys and the teams its values; every other table must name only those,
+        # so a misspelt team or category is caught here, naming it, and not by a lookup mid-routing.
+        categories, teams = set(self.category_team), set(self.category_team.values())
+        builtin_missing = [c for c in BUILTIN_CATEGORIES if c not in categories]
+        if builtin_missing:
+            raise ValueError(f"category_team lacks {_listed(builtin_missing)}: the shipped corpus and models are "
+                             "labelled with the four built-in categories, so each must stay (it may map to any team)")
+        for field, known, kind in (("category_severity", categories, "category"),
+                                   ("team_descriptions", teams, "team"),
+                                   ("service_categories", categories, "category")):
+            unknown = [n for n in getattr(self, field) if n not in known]
+            if unknown:
+                raise ValueError(f"{field} names {kind} {_listed(unknown)}, not in category_team; known: "
+                                 f"{_listed(sorted(known))}")
+        undescribed = [t for t in self.teams if t not in self.team_descriptions]
+        if undescribed:
+            raise ValueError(f"team_descriptions lacks {_listed(undescribed)}: every team needs a description "
+                             "(the LLM engines route by it)")
+        return self
 
     @model_validator(mode="after")
     def _complete(self) -> RoutingPolicy:
         # The rules look these up for every category and level: a gap would fail mid-routing, not here.
-        for field, kinds in (("category_team", list(Category)), ("category_severity", list(Category)),
+        for field, kinds in (("category_severity", self.categories),
                              ("score_thresholds", [Priority.P0, Priority.P1, Priority.P2]),
                              ("outage_values", list(Severity))):
             missing = [k.value for k in kinds if k not in getattr(self, field)]
@@ -172,7 +214,24 @@ class RoutingPolicy(BaseModel):
 
     @property
     def teams(self) -> list[Team]:
+        """The policy's teams, in the order the map first names them."""
         return list(dict.fromkeys(self.category_team.values()))
+
+    @property
+    def categories(self) -> list[Category]:
+        """The policy's categories, in the map's order."""
+        return list(self.category_team)
+
+    def categories_of(self, team: Team) -> list[Category]:
+        return [c for c, t in self.category_team.items() if t == team]
+
+    def check_model(self, categories: Iterable[str], model: str) -> None:
+        """Refuses (`PolicyMismatch`) a model that predicts categories this policy lacks, naming them."""
+        missing = [c for c in categories if c not in self.category_team]
+        if missing:
+            raise PolicyMismatch(
+                f"model {model} predicts categories that policy {self.version!r} lacks: {_listed(missing)}; use a "
+                "policy that maps them, or train a model for this policy with `ticket-router learn --policy …`")
 
 
 DEFAULT_POLICY = RoutingPolicy()

@@ -17,8 +17,10 @@ from pydantic import ValidationError
 from ticket_router.policy import DEFAULT_POLICY, RoutingPolicy
 
 SUFFIXES = (".toml", ".yaml", ".yml")
-# Tables merged entry by entry over the built-in policy's, so a file can change one team of the map.
-MERGED = ("category_team", "team_descriptions", "score_thresholds", "outage_values", "category_severity", "weights")
+# Tables merged entry by entry over the built-in policy's, so a file can change one team of the map or add a
+# category. (`team_descriptions` is not merged: a built-in team of the map keeps its built-in description unless
+# the file gives one, and a new team must have one; see `RoutingPolicy`.)
+MERGED = ("category_team", "score_thresholds", "outage_values", "category_severity", "weights")
 
 
 class PolicyFileError(ValueError):
@@ -40,7 +42,7 @@ def policy_from_data(data: Any) -> RoutingPolicy:
         raise PolicyFileError("`version` is required: a name for this policy, recorded in every decision")
     if version == DEFAULT_POLICY.version:
         raise PolicyFileError(f"`version` must differ from the built-in policy's {DEFAULT_POLICY.version!r}")
-    base = DEFAULT_POLICY.model_dump()
+    base = DEFAULT_POLICY.model_dump(exclude={"team_descriptions"})
     merged = {**base, **data}
     for key in MERGED:
         if isinstance(data.get(key), Mapping):

@@ -55,7 +55,7 @@ def test_a_bad_policy_file_from_the_environment_stops_serve(tmp_path):
     policy.write_text("version: acme-4\ncategory_team:\n  Network Outage: Sales\n")
     result = run_cli(["serve", "--port", "1", "--db", str(tmp_path / "t.db")], tmp_path,
                      env={"TICKET_ROUTER_POLICY": str(policy)})
-    assert result.returncode == 2 and "unknown team 'Sales' in category_team" in result.stderr
+    assert result.returncode == 2 and "team_descriptions lacks 'Sales': every team needs a description" in result.stderr
     assert "Traceback" not in result.stderr
 
 

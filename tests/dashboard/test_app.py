@@ -26,8 +26,10 @@ def test_the_app_opens_on_route_with_every_page_in_the_navigation(dashboard: Das
 
 
 def test_a_page_that_fails_shows_a_short_message_not_a_traceback(dashboard: Dashboard) -> None:
-    with sqlite3.connect(dashboard.db) as conn:  # a stored decision no reader can parse
-        conn.execute("UPDATE decisions SET team = 'Team Nobody Knows' WHERE rowid = (SELECT MIN(rowid) FROM decisions)")
+    # a stored decision no reader can parse (a team of another policy would read: names are open; not one this long)
+    with sqlite3.connect(dashboard.db) as conn:
+        conn.execute("UPDATE decisions SET team = 'Team Nobody Knows' || printf('%.80c', '!') "
+                     "WHERE rowid = (SELECT MIN(rowid) FROM decisions)")
 
     app = dashboard.page("review")
 

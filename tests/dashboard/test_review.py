@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from dashboardtest import Dashboard, assert_clean, screen
 from ticket_router.domain import Team, Ticket, utcnow
+from ticket_router.policy import RoutingPolicy
 
 # (ticket id, customer, subject, description, routed hours ago)
 TICKETS = [
@@ -64,7 +65,7 @@ def test_accepting_and_correcting_store_feedback_that_shows_in_the_accuracy(dash
     assert "R-P0" not in _queue_order(app, dashboard) and "**2** ticket(s) waiting" in screen(app)
 
     team = app.selectbox(key=f"team-{bill.decision_id}")
-    team.select_index(list(Team).index(Team.ACCOUNT_MANAGEMENT))
+    team.select_index(RoutingPolicy().teams.index(Team.ACCOUNT_MANAGEMENT))
     app.selectbox(key=f"priority-{bill.decision_id}").select_index(3)  # P3
     app.button(key=f"correct-{bill.decision_id}").click().run()
 
@@ -83,3 +84,29 @@ def test_accepting_and_correcting_store_feedback_that_shows_in_the_accuracy(dash
     assert metrics["Team accuracy"] == "50.0%"  # one accepted, one corrected to another team
     assert "No feedback on these tickets yet" not in screen(analytics)
     assert "Predicted vs actual team" in screen(analytics)
+
+
+def test_under_a_six_team_policy_the_queue_offers_its_teams_and_stores_a_correction_to_one(
+        dashboard: Dashboard, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from ticket_router.policy_file import load_policy
+
+    six = Path(__file__).resolve().parents[2] / "examples" / "six-teams.toml"
+    monkeypatch.setenv("TICKET_ROUTER_POLICY", str(six))
+    _route_for_review(dashboard)
+    bill = dashboard.store.get_decision("R-MID")
+    assert bill is not None
+
+    app = dashboard.page("review")
+    assert_clean(app)
+    team = app.selectbox(key=f"team-{bill.decision_id}")
+    assert [str(t) for t in team.options] == [t.value for t in load_policy(six).teams]  # the policy's six, in order
+    team.select_index(5)
+    app.button(key=f"correct-{bill.decision_id}").click().run()
+
+    assert_clean(app)
+    feedback = {f.ticket_id: f for f in dashboard.store.list_feedback()}
+    assert feedback["R-MID"].team == Team("Retention")
+    app = dashboard.page("analytics")
+    assert_clean(app)  # a team of the policy's own draws in the charts with its colour

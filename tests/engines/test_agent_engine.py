@@ -160,3 +160,28 @@ def test_redaction_is_on_by_default_and_can_be_turned_off(router):
         assert ("7700 900123" in sent) is visible and ("jo@example.com" in sent) is visible
         assert ("490154203237518" in sent) is visible
         assert decision.llm["redacted"] == ({} if visible else {"PHONE": 1, "EMAIL": 1, "IMEI": 1})
+
+
+def test_under_a_six_team_policy_the_agent_routes_to_its_own_teams_and_nothing_else(router):
+    from pathlib import Path
+
+    from ticket_router.policy_file import load_policy
+    from ticket_router.router import Router
+
+    six = load_policy(Path(__file__).resolve().parents[2] / "examples" / "six-teams.toml")
+    six_router = Router(router.classifier, router.store, six, clock=router.clock)
+    model = ScriptedModel([answer("Cancellation", "Sales", ["switch to another provider"]),  # not a policy team
+                           call("route_to_team", category="Cancellation"),
+                           answer("Cancellation", "Retention", ["switch to another provider"])])
+    ticket = make_ticket(six_router, "Please cancel my contract, I want to switch to another provider")
+
+    decision = agent_engine(six_router, model).route(ticket, save=False)
+
+    assert (decision.team, decision.category) == (Team("Retention"), Category("Cancellation"))
+    assert decision.policy_version == "six-teams-2026-12" and decision.llm["status"] == "ok"
+    assert "Retention" in model.requests[0]["system_prompt"] and "Fraud & Security" in model.requests[0]["system_prompt"]
+    rejected = " ".join(_tool_results(model.requests[1]).values())
+    # the answer tool refused the team outside the policy, and told the model the policy's teams
+    assert "Field 'team'" in rejected and "'Fraud & Security' or 'Retention'" in rejected
+    looked_up = " ".join(_tool_results(model.requests[2]).values())
+    assert '"team": "Retention"' in looked_up

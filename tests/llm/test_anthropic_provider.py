@@ -14,6 +14,7 @@ from llm.openai_stub import in_turn, openai_stub  # noqa: E402
 from llm.scripted import ANSWER_TOOL, make_ticket  # noqa: E402
 
 from ticket_router.domain import Category  # noqa: E402
+from ticket_router.policy import RoutingPolicy  # noqa: E402
 from ticket_router.engines.factory import engine_for  # noqa: E402
 from ticket_router.llm.providers import ProviderConfigError, anthropic_model_id, build_model, describe  # noqa: E402
 from ticket_router.settings import Settings  # noqa: E402
@@ -73,7 +74,7 @@ def test_request_and_streamed_reply(router):
     assert body["stream"] is True and "never instructions" in json.dumps(body["system"])
     tools = {t["name"]: t for t in body["tools"]}
     assert len(tools) == 8 and set(tools[ANSWER_TOOL]["input_schema"]["properties"]["category"]["enum"]) == \
-        {c.value for c in Category}
+        {c.value for c in RoutingPolicy().categories}
     text = json.dumps(body["messages"])
     assert "jo@example.com" not in text and "[EMAIL_1]" in text
 

@@ -12,7 +12,8 @@ pytest.importorskip("strands", reason="the agent extra is not installed")
 from llm.bedrock_stub import ANSWER_TOOL, StubbedBedrock, answer_reply, text_reply, tool_use  # noqa: E402
 from llm.scripted import agent_engine, make_ticket  # noqa: E402
 
-from ticket_router.domain import Category, Team  # noqa: E402
+from ticket_router.domain import Category  # noqa: E402
+from ticket_router.policy import RoutingPolicy  # noqa: E402
 from ticket_router.llm.providers import build_model, describe  # noqa: E402
 from ticket_router.settings import Settings  # noqa: E402
 
@@ -60,8 +61,8 @@ def test_converse_request_holds_the_prompt_the_tools_and_the_answer_schema(route
     tools = {t["toolSpec"]["name"]: t["toolSpec"] for t in request["toolConfig"]["tools"]}
     assert len(tools) == 8 and ANSWER_TOOL in tools
     schema = tools[ANSWER_TOOL]["inputSchema"]["json"]["properties"]
-    assert set(schema["category"]["enum"]) == {c.value for c in Category}
-    assert set(schema["team"]["enum"]) == {t.value for t in Team}
+    assert set(schema["category"]["enum"]) == {c.value for c in RoutingPolicy().categories}
+    assert set(schema["team"]["enum"]) == {t.value for t in RoutingPolicy().teams}
     assert "priority" not in schema and "confidence" not in schema
     [message] = request["messages"]
     text = message["content"][0]["text"]

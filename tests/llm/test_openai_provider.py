@@ -21,6 +21,7 @@ from llm.openai_stub import (  # noqa: E402
 from llm.scripted import ANSWER_TOOL, make_ticket  # noqa: E402
 
 from ticket_router.domain import Category  # noqa: E402
+from ticket_router.policy import RoutingPolicy  # noqa: E402
 from ticket_router.engines.factory import engine_for  # noqa: E402
 from ticket_router.llm.providers import ProviderConfigError, build_model  # noqa: E402
 from ticket_router.settings import Settings  # noqa: E402
@@ -52,7 +53,7 @@ def test_request_and_reply_formatting(router):
     assert (body["model"], body["temperature"], body["max_tokens"], body["stream"]) == ("llama3.1", 0.0, 1024, False)
     tools = {t["function"]["name"]: t["function"] for t in body["tools"]}
     assert len(tools) == 8
-    assert tools[ANSWER_TOOL]["parameters"]["properties"]["category"]["enum"] == [c.value for c in Category]
+    assert tools[ANSWER_TOOL]["parameters"]["properties"]["category"]["enum"] == [c.value for c in RoutingPolicy().categories]
     system, user = body["messages"]
     assert system["role"] == "system" and "never instructions" in json.dumps(system["content"])
     assert "cache" not in json.dumps(system)  # no cache point for OpenAI-compatible servers

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
 from ticket_router.domain import Category, ModelInfo, Team
 from ticket_router.llm.output import LLM_VOTE_WEIGHT, answer_model, blend, quoted_evidence
 from ticket_router.policy import RoutingPolicy
+from ticket_router.policy_file import load_policy
 from ticket_router.tools.classify import Classification
 
 POLICY = RoutingPolicy()
@@ -87,3 +90,25 @@ def test_agreement_clears_the_review_threshold_and_contradiction_does_not():
                    info, POLICY, [])
     assert agree.probabilities[Category.NETWORK_OUTAGE] >= POLICY.review_threshold
     assert differ.probabilities[Category.ACCOUNT_ACCESS] < POLICY.review_threshold
+
+
+SIX_TEAMS = Path(__file__).resolve().parents[2] / "examples" / "six-teams.toml"
+
+
+def test_the_answer_type_of_a_six_team_policy_offers_and_accepts_only_its_names():
+    six = load_policy(SIX_TEAMS)
+    SixAnswer = answer_model(six)
+    answer = SixAnswer.model_validate({"category": "Cancellation", "team": "Retention",
+                                       "secondary_categories": ["Fraud", "Billing Dispute"]})
+    assert answer.team == Team("Retention") and answer.team.value == "Retention"
+    assert answer.secondary_categories == [Category("Fraud"), Category.BILLING_DISPUTE]
+    schema = SixAnswer.model_json_schema()["properties"]
+    assert schema["team"]["enum"] == [t.value for t in six.teams] and "Retention" in schema["team"]["enum"]
+    assert schema["category"]["enum"][-2:] == ["Fraud", "Cancellation"]
+    for wrong in ({"category": "Cancellation", "team": "Sales"},  # not a team of the policy
+                  {"category": "Cancellation", "team": "Fraud & Security"},  # a team, not the one for it
+                  {"category": "Churn", "team": "Retention"}):  # not a category of the policy
+        with pytest.raises(ValidationError):
+            SixAnswer.model_validate(wrong)
+    with pytest.raises(ValidationError):  # the built-in policy's answer type knows no Retention
+        Answer.model_validate({"category": "Cancellation", "team": "Retention"})

@@ -21,7 +21,7 @@ from ticket_router.model.learn import (
     read_labelled,
     training_summary,
 )
-from ticket_router.policy import DEFAULT_POLICY
+from ticket_router.policy import DEFAULT_POLICY, RoutingPolicy
 
 
 def _jsonl(records: list[object]) -> bytes:
@@ -85,7 +85,7 @@ def test_folds_are_stratified_and_fewer_for_small_sets():
 
 def _prediction(category: Category, p: float = 0.9) -> Prediction:
     rest = (1 - p) / 3
-    return Prediction({c: (p if c == category else rest) for c in Category}, [])
+    return Prediction({c: (p if c == category else rest) for c in RoutingPolicy().categories}, [])
 
 
 def test_promotion_verdict_needs_accuracy_and_macro_f1_not_below_the_active_model():
@@ -124,3 +124,24 @@ def test_training_summary_is_a_stable_fingerprint_of_the_labels():
     assert summary["count"] == 24 and summary["per_team"] == {"Account Management": 14, "Billing Support": 10}
     assert summary == training_summary(list(good), 5.0, "ops.jsonl")
     assert summary["sha256"] != training_summary(good[1:], 5.0, "ops.jsonl")["sha256"]
+
+
+def test_labels_of_a_policy_s_own_teams_take_the_given_category_or_the_team_s_first():
+    from ticket_router.model.learn import labelled_from_raw
+    from ticket_router.policy_file import policy_from_data
+
+    policy = policy_from_data({
+        "version": "churn-1", "category_team": {"Cancellation": "Retention", "Win-back": "Retention"},
+        "team_descriptions": {"Retention": "Customers leaving or thinking of it."},
+        "category_severity": {"Cancellation": 0.4, "Win-back": 0.3},
+    })
+    raw = {"ticket_id": "R1", "description": "I want to leave", "team": "Retention"}
+    assert labelled_from_raw(raw, 1, policy).category == Category("Cancellation")  # the map's first for the team
+    assert labelled_from_raw({**raw, "category": "Win-back"}, 1, policy).category == Category("Win-back")
+    wrong = labelled_from_raw({**raw, "category": "Billing Dispute"}, 7, policy)
+    assert str(wrong) == "line 7: category 'Billing Dispute' belongs to Billing Support, not 'Retention'"
+    outside = labelled_from_raw({**raw, "team": "Fraud & Security"}, 8, policy)
+    assert str(outside).startswith("line 8: team 'Fraud & Security' is not in the policy (") and \
+        "Retention" in str(outside)
+    # the built-in policy has no Retention team: the same record is refused, naming it
+    assert "team 'Retention' is not in the policy" in str(labelled_from_raw(raw, 2, DEFAULT_POLICY))

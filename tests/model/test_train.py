@@ -88,3 +88,22 @@ def test_s_stemmer_folds_plurals_only(token, stem):
     from ticket_router.model.tfidf import s_stem
 
     assert s_stem(token) == stem
+
+
+def test_a_refit_adds_the_categories_only_the_operator_s_tickets_have_and_starts_them_from_zero():
+    from ticket_router.domain import BUILTIN_CATEGORIES, Category
+    from ticket_router.model.corpus import LabelledTicket
+    from ticket_router.model.train import class_set, widened
+
+    base = sorted(BUILTIN_CATEGORIES, key=str)
+    fraud = LabelledTicket(subject="", description="SIM swap fraud", category=Category("Fraud"),
+                           team="Fraud & Security", style="operator")
+    billing = fraud.model_copy(update={"category": Category.BILLING_DISPUTE, "team": "Billing Support"})
+    assert class_set(base, [billing]) is base  # nothing added: the base model's classes, as they were
+    wider = class_set(base, [fraud, billing])
+    assert [c.value for c in wider] == ["Account Access", "Billing Dispute", "Fraud", "Network Outage",
+                                        "Technical Problem"]  # sorted as scikit-learn sorts its classes
+    coef, intercept = np.arange(8.0).reshape(4, 2), np.arange(4.0)
+    categories, wide_coef, wide_intercept = widened(base, coef, intercept, wider)
+    assert categories == wider and wide_coef[2].tolist() == [0.0, 0.0] and wide_intercept[2] == 0.0
+    assert wide_coef[3].tolist() == coef[2].tolist() and wide_intercept[3] == intercept[2]  # Network Outage

@@ -102,3 +102,35 @@ def test_an_explicitly_configured_model_wins_over_the_active_version(store, tmp_
     store.promote_model("1-op1", NOW)
     router = build_router(Settings(db=tmp_path / "test.db", model="keywords-v1"), store)
     assert router.classifier.info.name == "keywords" and router.watcher is None
+
+
+def _fraud_version(label: str):  # type: ignore[no-untyped-def]
+    """A stored TF-IDF version that also predicts 'Fraud' (the shipped model, widened by a zero row): no training."""
+    from ticket_router.domain import Category
+    from ticket_router.model.candidate import shipped_artifact
+    from ticket_router.model.tfidf import TfidfClassifier
+    from ticket_router.model.train import widened
+
+    base = TfidfClassifier.from_bytes(shipped_artifact("tfidf-lr-v2").payload)
+    categories, coef, intercept = widened(base.categories, base.coef, base.intercept,
+                                          sorted([*base.categories, Category("Fraud")], key=str))
+    model = TfidfClassifier(base.word_names, base.word_idf, base.char_names, base.char_idf, coef, intercept,
+                            categories, base.temperature, base.meta)
+    return shipped_version(label).model_copy(update={"name": "tfidf-lr-v2", "payload": model.to_bytes()})
+
+
+def test_a_version_predicting_a_category_the_policy_lacks_is_never_served(store, tmp_path):
+    from ticket_router.model.versions import check_version
+    from ticket_router.policy import DEFAULT_POLICY, PolicyMismatch
+
+    router = build_router(Settings(db=tmp_path / "test.db"), store)
+    shipped = router.classifier.info
+    store.add_model_version(_fraud_version("1-op9"))
+    with pytest.raises(PolicyMismatch, match="model tfidf-lr-v2 v1-op9 predicts categories that policy "
+                                             "'policy-v2' lacks: 'Fraud'"):
+        check_version(store.get_model_version("1-op9"), DEFAULT_POLICY)
+    store.promote_model("1-op9", NOW)  # promoted behind the checks' back (another process, an older version)
+    router.watcher.refresh()
+    assert router.classifier.info == shipped  # the running router keeps routing with what it can serve
+    with pytest.raises(PolicyMismatch, match="'Fraud'"):
+        build_router(Settings(db=tmp_path / "test.db"), store)  # and a new one refuses to start

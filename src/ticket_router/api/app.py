@@ -85,7 +85,7 @@ def create_app(settings: Settings, store: ServiceStore | None = None, router: Ro
         install_docs(app, swagger_ui)
     app.state.services = services
     install_error_handlers(app)
-    install_openapi(app)
+    install_openapi(app, [t.value for t in services.router.policy.teams])
 
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)],
                    responses={**ERROR_RESPONSES, **AUTH_RESPONSES})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -62,8 +63,10 @@ ADMIN_ONLY: dict[int | str, dict[str, Any]] = {
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorPublic, "description": "Not found"}}
 
 
-def install_openapi(app: FastAPI) -> None:
-    """The served schema says 400 where FastAPI would have said 422, since 400 is what the API returns."""
+def install_openapi(app: FastAPI, teams: Sequence[str] = ()) -> None:
+    """The served schema says 400 where FastAPI would have said 422, since 400 is what the API returns; and, given
+    the routing policy's `teams`, lists them as the only values of a feedback's `team` (a plain string in the
+    model, since the teams are the policy's)."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
@@ -78,6 +81,9 @@ def install_openapi(app: FastAPI) -> None:
         components = schema.get("components", {}).get("schemas", {})
         components.pop("HTTPValidationError", None)
         components.pop("ValidationError", None)
+        team = components.get("FeedbackCreate", {}).get("properties", {}).get("team")
+        if teams and team is not None:
+            team["enum"] = list(teams)
         app.openapi_schema = schema
         return schema
 

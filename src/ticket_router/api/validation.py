@@ -12,8 +12,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ticket_router.api.schemas import FieldError, iso_datetime, text_problem
-from ticket_router.domain import Ticket, as_utc
+from ticket_router.domain import Team, Ticket, as_utc
 from ticket_router.ingest import TICKET_FIELDS, Rejected, to_ticket
+from ticket_router.policy import RoutingPolicy
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -95,3 +96,11 @@ def parse_datetime(value: str, field: str) -> datetime:
     except ValueError:
         raise InvalidInput([FieldError(field=field, message="not an ISO 8601 date-time")]) from None
     return utc_datetime(parsed, field)
+
+
+def policy_team(team: Team, policy: RoutingPolicy) -> Team:
+    """`team` when it is one of the policy's teams; otherwise a 400 naming them (the HTTP API and the Lambda)."""
+    if team not in policy.teams:
+        raise InvalidInput([FieldError(field="team", message=f"unknown team {team.value!r}; the policy's teams: "
+                                       f"{', '.join(t.value for t in policy.teams)}")])
+    return team

@@ -17,7 +17,7 @@ from ticket_router.api.schemas import (
     TicketPublic,
     TicketView,
 )
-from ticket_router.api.validation import build
+from ticket_router.api.validation import build, policy_team
 from ticket_router.aws import observability
 from ticket_router.aws.http import fields_of, json_body, json_response, resolver
 from ticket_router.aws.runtime import runtime
@@ -57,6 +57,7 @@ def app() -> APIGatewayRestResolver:
     @routes.post("/tickets/<ticket_id>/feedback")
     def create_feedback(ticket_id: str) -> Response:
         body = build(FeedbackCreate, **fields_of(json_body(routes.current_event)))
+        policy_team(body.team, runtime().policy)
         store = runtime().store
         if store.get_ticket(unquote(ticket_id)) is None:
             return json_response(404, UNKNOWN)

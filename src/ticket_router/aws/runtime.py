@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ticket_router.aws.events import EventBus
     from ticket_router.engines.base import Engine
     from ticket_router.outbox.adapters import HttpJsonAdapter
+    from ticket_router.policy import RoutingPolicy
     from ticket_router.router import Router
     from ticket_router.store.dynamodb import DynamoStore
 
@@ -54,6 +55,13 @@ class Runtime:
         import boto3
 
         return boto3.client("sqs")
+
+    @cached_property
+    def policy(self) -> RoutingPolicy:
+        """The routing policy alone (the API function checks feedback against it without loading a model)."""
+        from ticket_router.bootstrap import policy_for
+
+        return policy_for(self.settings)
 
     @cached_property
     def router(self) -> Router:

@@ -34,6 +34,7 @@ app.add_typer(aws.aws_app, name="aws")
 
 
 def main() -> None:
+    from ticket_router.policy import PolicyMismatch
     from ticket_router.settings import SettingsError, get_settings
 
     try:
@@ -45,6 +46,9 @@ def main() -> None:
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         plain_metavars(typer.main.get_command(app))(prog_name="ticket-router")
+    except PolicyMismatch as error:  # the model and the policy do not fit: say which, no traceback
+        sys.stderr.write(f"error: {error}\n")
+        raise SystemExit(2) from None
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         raise SystemExit(130) from None

@@ -105,8 +105,10 @@ def learn(
         started = time.perf_counter()
         result = learn(examples, active, policy, weight=weight, source=source,
                        progress=lambda step: console.print(f"  training: {step}", markup=False))
+        categories = result.artifact.meta.get("categories")  # what the candidate predicts (model/train.py)
         stored = store_candidate(store, result.artifact, active.info,
-                                 {**result.meta, "learn_seconds": round(time.perf_counter() - started, 1)})
+                                 {**result.meta, "learn_seconds": round(time.perf_counter() - started, 1),
+                                  "policy_version": policy.version, "categories": categories})
         print_comparison(Console(), result.comparison, f"{stored.name} v{stored.version}")
         cv = result.meta["cv"]
         if "memory_strength" in cv:
@@ -177,12 +179,20 @@ def models_show(version: Annotated[str, typer.Argument(help="A version shown by 
 
 @models_app.command("promote")
 def models_promote(version: Annotated[str, typer.Argument(help="The version to make active.")],
-                   db: DbOption = None) -> None:
-    """Make a stored version the active model (a running service picks it up within a minute)."""
-    with _versions(settings_with(db)) as store:
+                   db: DbOption = None, policy_file: PolicyOption = None) -> None:
+    """Make a stored version the active model (a running service picks it up within a minute). Refused when the
+    version predicts categories the policy (--policy, $TICKET_ROUTER_POLICY) lacks."""
+    from ticket_router.model.versions import check_version
+    from ticket_router.policy import PolicyMismatch
+
+    settings = settings_with(db, policy=policy_file)
+    with _versions(settings) as store:
+        found = store.get_model_version(version)
         try:
+            if found is not None:
+                check_version(found, policy_for(settings))
             store.promote_model(version, utcnow())
-        except UnknownVersion as error:
+        except (UnknownVersion, PolicyMismatch) as error:
             fail(str(error), code=1)
     stderr().print(f"promoted {version}", markup=False)
 

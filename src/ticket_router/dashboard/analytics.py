@@ -53,13 +53,14 @@ def render() -> None:
     # history loaded from a previous system (store/seed.py) was never timed here
     timed = pd.Series([d.processing_ms for d in decisions if d.engine != IMPORTED_ENGINE], dtype=float)
     _kpis(stats, timed)
+    pal = theme.palette(ctx.policy())
     left, right = st.columns([2, 1], gap="large")
     with left:
         st.markdown("##### Tickets per day, by team")
-        st.plotly_chart(_per_day(stats), config=theme.chart_config(), key="an-per-day")
+        st.plotly_chart(_per_day(stats, pal), config=theme.chart_config(), key="an-per-day")
     with right:
         st.markdown("##### Team share")
-        st.plotly_chart(_team_share(stats), config=theme.chart_config(), key="an-teams")
+        st.plotly_chart(_team_share(stats, pal), config=theme.chart_config(), key="an-teams")
 
     c1, c2, c3 = st.columns(3, gap="large")
     with c1:
@@ -68,11 +69,12 @@ def render() -> None:
                         config=theme.chart_config(), key="an-priority")
     with c2:
         st.markdown("##### Category")
-        st.plotly_chart(theme.bars(stats.by_category, theme.CATEGORY_ORDER, theme.CATEGORY_COLORS, horizontal=True),
+        st.plotly_chart(theme.bars(stats.by_category, theme.ordered(pal.category_order, stats.by_category),
+                                   pal.category_colors, horizontal=True),
                         config=theme.chart_config(), key="an-category")
     with c3:
         st.markdown("##### Confidence")
-        st.plotly_chart(_confidence(decisions, ctx.review_threshold), config=theme.chart_config(),
+        st.plotly_chart(_confidence(decisions, ctx.review_threshold, pal), config=theme.chart_config(),
                         key="an-confidence")
 
     a1, a2 = st.columns(2, gap="large")
@@ -87,7 +89,7 @@ def render() -> None:
         st.markdown("##### Predicted vs actual team")
         matrix = confusion(decisions, feedback)
         if matrix:
-            st.plotly_chart(_confusion(matrix), config=theme.chart_config(), key="an-confusion")
+            st.plotly_chart(_confusion(matrix, pal), config=theme.chart_config(), key="an-confusion")
         else:
             st.info("The confusion matrix fills in as agents confirm or correct teams.", icon=":material/grid_on:")
 
@@ -153,38 +155,38 @@ def _day_axis(figure: go.Figure, days: list[date]) -> None:
                                (datetime.combine(last, time()) + timedelta(hours=12)).isoformat()])
 
 
-def _per_day(stats: Stats) -> go.Figure:
+def _per_day(stats: Stats, pal: theme.Palette) -> go.Figure:
     figure = go.Figure()
-    for team in theme.TEAM_ORDER:
+    for team in theme.ordered(pal.team_order, stats.by_team):
         values = [day.by_team.get(team, 0) for day in stats.per_day]
         if any(values):
-            figure.add_bar(x=_days(stats), y=values, name=team, marker_color=theme.TEAM_COLORS[team],
+            figure.add_bar(x=_days(stats), y=values, name=team, marker_color=pal.team_colors.get(team, theme.MUTED),
                            hovertemplate=f"{team}: %{{y}}<extra>%{{x|%d %b}}</extra>")
     figure.update_layout(barmode="stack", bargap=0.15)
     _day_axis(figure, _days(stats))
     return theme.style(figure, height=320)
 
 
-def _team_share(stats: Stats) -> go.Figure:
-    teams = [t for t in theme.TEAM_ORDER if stats.by_team.get(t)]
+def _team_share(stats: Stats, pal: theme.Palette) -> go.Figure:
+    teams = [t for t in theme.ordered(pal.team_order, stats.by_team) if stats.by_team.get(t)]
     figure = go.Figure(go.Pie(labels=teams, values=[stats.by_team[t] for t in teams], hole=0.55, sort=False,
-                              marker_colors=[theme.TEAM_COLORS[t] for t in teams], textinfo="percent",
+                              marker_colors=[pal.team_colors.get(t, theme.MUTED) for t in teams], textinfo="percent",
                               hovertemplate="%{label}: %{value} (%{percent})<extra></extra>"))
     figure.update_layout(annotations=[{"text": theme.count(stats.count), "showarrow": False, "font_size": 20}])
     return theme.style(figure, height=320)
 
 
-def _confidence(decisions: list[DecisionRow], threshold: float) -> go.Figure:
+def _confidence(decisions: list[DecisionRow], threshold: float, pal: theme.Palette) -> go.Figure:
     """Stacked per team, binned here rather than in the browser: 20 bars per team instead of every decision."""
     edges = np.linspace(0.0, 1.0, CONFIDENCE_BINS + 1)
     centres = (edges[:-1] + edges[1:]) / 2
     figure = go.Figure()
-    for team in theme.TEAM_ORDER:
+    for team in theme.ordered(pal.team_order, (d.team.value for d in decisions)):
         values = [d.confidence for d in decisions if d.team.value == team]
         if values:
             counts, _ = np.histogram(values, bins=edges)  # the last bin includes 1.0
             figure.add_bar(x=centres, y=counts, width=1 / CONFIDENCE_BINS, name=team,
-                           marker_color=theme.TEAM_COLORS[team], marker_line_width=0,
+                           marker_color=pal.team_colors.get(team, theme.MUTED), marker_line_width=0,
                            hovertemplate=f"{team}: %{{y}}<extra>%{{x:.2f}}</extra>")
     figure.update_layout(barmode="stack", bargap=0)
     figure.add_vline(x=threshold, line_dash="dash", line_color=theme.MUTED)
@@ -210,11 +212,14 @@ def _accuracy(stats: Stats) -> go.Figure:
     return theme.style(figure, height=300)
 
 
-def _confusion(matrix: dict[tuple[str, str], int]) -> go.Figure:
-    predicted = [t for t in theme.TEAM_ORDER if any(p == t for p, _ in matrix)]
-    actual = [t for t in theme.TEAM_ORDER if any(a == t for _, a in matrix)]
+def _confusion(matrix: dict[tuple[str, str], int], pal: theme.Palette) -> go.Figure:
+    order = theme.ordered(pal.team_order, (name for pair in matrix for name in pair))
+    predicted = [t for t in order if any(p == t for p, _ in matrix)]
+    actual = [t for t in order if any(a == t for _, a in matrix)]
     z = [[matrix.get((p, a), 0) for a in actual] for p in predicted]
-    short = {t: t.split()[0] for t in theme.TEAM_ORDER}
+    short = {t: t.split()[0] for t in order}
+    if len(set(short.values())) < len(short):  # two teams share a first word: full names
+        short = {t: t for t in order}
     figure = go.Figure(go.Heatmap(
         z=z, x=[short[a] for a in actual], y=[short[p] for p in predicted], colorscale="Blues", showscale=False,
         text=z, texttemplate="%{text}", hovertemplate="routed to %{y}, actually %{x}: %{z}<extra></extra>",

@@ -16,6 +16,7 @@ import streamlit as st
 from ticket_router.dashboard import services, theme
 from ticket_router.domain import Decision, Ticket
 from ticket_router.ingest import InputError, Rejected, detect_format, read_tickets, split
+from ticket_router.policy import RoutingPolicy
 
 RESULT_KEY = "batch.result"
 CHUNK = 200
@@ -53,7 +54,7 @@ def render() -> None:
         return
     result: BatchResult | None = st.session_state.get(RESULT_KEY)
     if result is not None and result.file_id == uploaded.file_id:
-        _show_result(result)  # the file was read and routed already; each filter change reruns this
+        _show_result(result, ctx.policy())  # the file was read and routed already; each filter change reruns this
         return
     tickets, rejected = split(read_tickets(uploaded.getvalue(), fmt))
     st.markdown(f"**{theme.esc(uploaded.name)}**: {theme.count(len(tickets) + len(rejected))} record(s) read as {fmt.upper()} — "
@@ -99,8 +100,10 @@ def _route(ctx: services.Context, file_id: str, name: str, tickets: list[Ticket]
     return BatchResult(file_id, name, tickets, decisions, rejected, time.perf_counter() - started)
 
 
-def _show_result(result: BatchResult) -> None:
+def _show_result(result: BatchResult, policy: RoutingPolicy) -> None:
     decisions = result.decisions
+    pal = theme.palette(policy)
+    by_team = Counter(d.team.value for d in decisions)
     review = sum(d.needs_review for d in decisions)
     st.success(f"Routed {len(decisions):,} ticket(s) from {theme.esc(result.name)} in {result.seconds:.2f} s"
                + (f"; {len(result.rejected):,} rejected." if result.rejected else "."), icon=":material/task_alt:")
@@ -115,7 +118,7 @@ def _show_result(result: BatchResult) -> None:
     left, right = st.columns(2, gap="large")
     with left:
         st.markdown("##### By team")
-        st.plotly_chart(theme.bars(Counter(d.team.value for d in decisions), theme.TEAM_ORDER, theme.TEAM_COLORS),
+        st.plotly_chart(theme.bars(by_team, theme.ordered(pal.team_order, by_team), pal.team_colors),
                         config=theme.chart_config(), key="batch-teams")
     with right:
         st.markdown("##### By priority")
@@ -125,7 +128,7 @@ def _show_result(result: BatchResult) -> None:
     frame = results_frame(result.tickets, decisions)
     st.markdown("##### Results")
     f1, f2, f3 = st.columns([2, 2, 1])
-    teams = f1.multiselect("Team", theme.TEAM_ORDER, placeholder="All teams", key="batch.teams")
+    teams = f1.multiselect("Team", theme.ordered(pal.team_order, by_team), placeholder="All teams", key="batch.teams")
     priorities = f2.multiselect("Priority", theme.PRIORITY_ORDER, placeholder="All priorities",
                                 key="batch.priorities")
     review_only = f3.toggle("Needs review only", key="batch.review")

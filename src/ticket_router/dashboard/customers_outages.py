@@ -87,7 +87,8 @@ def _affected(ctx: services.Context, outages: list[Outage], now: datetime) -> li
     customers = {c.customer_id: c for c in services.customers(ctx)}
     recent = services.decisions(ctx, services.since_days(OPEN_TICKET_DAYS))
     open_now = unjudged(recent, services.feedback(ctx))
-    return [affected_tickets(outage, open_now, customers, now) for outage in outages]
+    service = ctx.policy().service_categories
+    return [affected_tickets(outage, open_now, customers, now, service) for outage in outages]
 
 
 def _duration(hours: float) -> str:

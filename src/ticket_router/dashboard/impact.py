@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
-from ticket_router.domain import Customer, Decision, Outage, Service
-from ticket_router.policy import SERVICE_CATEGORIES
+from ticket_router.domain import Category, Customer, Decision, Outage, Service
+from ticket_router.policy import DEFAULT_SERVICE_CATEGORIES
 from ticket_router.tools.service_status import matching_outages
 
 
 def affected_tickets(outage: Outage, decisions: Sequence[Decision], customers: Mapping[str, Customer],
-                     at: datetime) -> list[Decision]:
+                     at: datetime, service_categories: Collection[Category] = DEFAULT_SERVICE_CATEGORIES
+                     ) -> list[Decision]:
     """Open service-problem tickets in the outage's region on its service (or naming no service): highest priority
     first, then the newest.
 
@@ -20,8 +21,8 @@ def affected_tickets(outage: Outage, decisions: Sequence[Decision], customers: M
     found = []
     for decision in decisions:
         # an outage affects service problems, not a billing dispute or a password reset from the same region: the
-        # categories the priority tool treats as service-affecting (tools/severity.py)
-        if decision.category not in SERVICE_CATEGORIES:
+        # categories the policy names service-affecting (tools/severity.py)
+        if decision.category not in service_categories:
             continue
         customer = customers.get(decision.customer_id or "")
         named = decision.entities.get("region")

@@ -15,6 +15,8 @@ import streamlit as st
 from ticket_router.dashboard import services, theme
 from ticket_router.domain import utcnow
 from ticket_router.model.compare import compare_shadow, daily_accuracy
+from ticket_router.model.versions import check_version
+from ticket_router.policy import PolicyMismatch, RoutingPolicy
 from ticket_router.store.versions import ACTIVE, SHADOW, ModelVersionInfo, ModelVersionStore, UnknownVersion
 
 FLASH_KEY = "models.flash"
@@ -45,7 +47,7 @@ def render() -> None:
         return
     st.markdown("##### Versions")
     st.dataframe(_table(versions, active, shadow), hide_index=True, width="stretch")
-    _actions(store, versions, active, shadow)
+    _actions(store, versions, active, shadow, ctx.policy())
     if shadow:
         _shadow_report(ctx, store, shadow)
     st.markdown(f"##### Accuracy against agents' feedback per day, per model (last {DAYS} days)")
@@ -82,13 +84,14 @@ def _table(versions: list[ModelVersionInfo], active: str | None, shadow: str | N
     return pd.DataFrame(rows)
 
 
-def _actions(store: Any, versions: list[ModelVersionInfo], active: str | None, shadow: str | None) -> None:
+def _actions(store: Any, versions: list[ModelVersionInfo], active: str | None, shadow: str | None,
+             policy: RoutingPolicy) -> None:
     labels = [v.version for v in reversed(versions)]
     pick, promote, shade, rollback = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
     chosen = pick.selectbox("Version", labels, key="models.version")
     if promote.button("Promote", key="models.promote", type="primary", icon=":material/upgrade:",
                       disabled=chosen == active):
-        _change(lambda: store.promote_model(chosen, utcnow()), f"Promoted {chosen}: it routes every new ticket.")
+        _change(lambda: _promote(store, chosen, policy), f"Promoted {chosen}: it routes every new ticket.")
     if shadow == chosen:
         if shade.button("Stop shadow", key="models.unshadow", icon=":material/visibility_off:"):
             _change(lambda: store.set_shadow_model(None, utcnow()), "Shadow stopped.")
@@ -98,10 +101,19 @@ def _actions(store: Any, versions: list[ModelVersionInfo], active: str | None, s
         _change(lambda: store.rollback_model(utcnow()), "Rolled back to the version active before.")
 
 
+def _promote(store: Any, version: str, policy: RoutingPolicy) -> None:
+    """Promote `version`, unless it predicts categories the dashboard's policy lacks (`PolicyMismatch`)."""
+    found = store.get_model_version(version)
+    if found is None:
+        raise UnknownVersion(f"no model version {version!r}")
+    check_version(found, policy)
+    store.promote_model(version, utcnow())
+
+
 def _change(action: Any, message: str) -> None:
     try:
         action()
-    except (UnknownVersion, LookupError) as error:
+    except (UnknownVersion, LookupError, PolicyMismatch) as error:
         st.warning(theme.esc(str(error)))
         return
     services.invalidate()

@@ -11,7 +11,7 @@ from datetime import datetime
 import streamlit as st
 
 from ticket_router.dashboard import services, theme
-from ticket_router.domain import Decision, Feedback, Priority, Team, utcnow
+from ticket_router.domain import Decision, Feedback, Priority, utcnow
 from ticket_router.stats import review_queue
 
 PAGE_SIZE = 10
@@ -75,7 +75,7 @@ def _item(ctx: services.Context, decision: Decision, agent: str, now: datetime) 
                 ticket.description[:TEXT_CHARS] + "…"
             st.markdown(f"<b>{theme.esc(ticket.subject)}</b><br>{theme.esc_lines(text)}", unsafe_allow_html=True)
         alternatives = ", ".join(f"{a.team.value} {a.confidence:.2f}" for a in decision.alternatives[:2])
-        st.markdown(f"Suggested {theme.team_badge(decision.team.value)} &nbsp; confidence "
+        st.markdown(f"Suggested {theme.team_badge(decision.team.value, ctx.policy())} &nbsp; confidence "
                     f"<b>{decision.confidence:.2f}</b>" + (f" &nbsp;·&nbsp; alternatives: {theme.esc(alternatives)}"
                                                             if alternatives else ""), unsafe_allow_html=True)
         st.markdown(theme.chips(decision.review_reasons), unsafe_allow_html=True)
@@ -85,8 +85,9 @@ def _item(ctx: services.Context, decision: Decision, agent: str, now: datetime) 
                          icon=":material/check:"):
             _save(ctx, Feedback(ticket_id=decision.ticket_id, team=decision.team, priority=decision.priority,
                                 agent=agent), f"Accepted {decision.team.value} for {decision.ticket_id}.")
-        teams = list(Team)
-        team = team_col.selectbox("Correct team", teams, index=teams.index(decision.team), key=f"team-{key}",
+        teams = ctx.policy().teams  # a decision made under an earlier policy may name a team it no longer has
+        team = team_col.selectbox("Correct team", teams,
+                                  index=teams.index(decision.team) if decision.team in teams else 0, key=f"team-{key}",
                                   format_func=lambda t: t.value)
         priorities = list(Priority)
         priority = priority_col.selectbox("Priority", priorities, index=priorities.index(decision.priority),

@@ -77,7 +77,7 @@ def _route(ctx: services.Context, subject: str, description: str, customer_id: s
 def show_decision(ticket: Ticket, decision: Decision, customer: Customer | None, policy: RoutingPolicy) -> None:
     st.subheader(theme.esc(ticket.subject or ticket.description[:80] or ticket.ticket_id), divider="gray")
     cards = st.columns(4)
-    cards[0].markdown(theme.card("Team", theme.team_badge(decision.team.value), "routed to"), unsafe_allow_html=True)
+    cards[0].markdown(theme.card("Team", theme.team_badge(decision.team.value, policy), "routed to"), unsafe_allow_html=True)
     cards[1].markdown(theme.card("Priority", theme.priority_badge(decision.priority.value),
                                 theme.PRIORITY_MEANING[decision.priority.value]), unsafe_allow_html=True)
     cards[2].markdown(theme.card("Category", theme.esc(decision.category.value),
@@ -95,7 +95,7 @@ def show_decision(ticket: Ticket, decision: Decision, customer: Customer | None,
     left, right = st.columns([1, 1], gap="large")
     with left:
         st.markdown("##### Team confidence")
-        st.plotly_chart(_alternatives_chart(decision), config=theme.chart_config(), key="route-alternatives")
+        st.plotly_chart(_alternatives_chart(decision, policy), config=theme.chart_config(), key="route-alternatives")
     with right:
         st.markdown("##### Customer")
         st.markdown(_customer_line(decision, customer), unsafe_allow_html=True)
@@ -121,14 +121,14 @@ def show_decision(ticket: Ticket, decision: Decision, customer: Customer | None,
                          f"{theme.ms(decision.processing_ms)}"))
 
 
-def _alternatives_chart(decision: Decision) -> go.Figure:
+def _alternatives_chart(decision: Decision, policy: RoutingPolicy) -> go.Figure:
     scores = {decision.team.value: decision.confidence}
     for alternative in decision.alternatives:
         scores.setdefault(alternative.team.value, alternative.confidence)
     teams = sorted(scores, key=scores.get)  # type: ignore[arg-type]
     figure = go.Figure(go.Bar(
         x=[scores[t] for t in teams], y=teams, orientation="h",
-        marker_color=[theme.team_color(t) for t in teams],
+        marker_color=[theme.team_color(t, policy) for t in teams],
         text=[f"{scores[t]:.2f}" for t in teams], textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{x:.2f}<extra></extra>",
     ))

@@ -14,10 +14,11 @@ from datetime import datetime, timedelta
 import streamlit as st
 
 from ticket_router.bootstrap import open_configured_store, policy_for
+from ticket_router.dashboard import theme
 from ticket_router.domain import Customer, Decision, Feedback, Outage, utcnow
 from ticket_router.engines.base import Engine
 from ticket_router.engines.factory import ENGINES, build_engine
-from ticket_router.policy import RoutingPolicy
+from ticket_router.policy import PolicyMismatch, RoutingPolicy
 from ticket_router.settings import Settings, load_settings
 from ticket_router.stats import Stats, compute_stats
 from ticket_router.store.base import DecisionRow, Store
@@ -49,12 +50,19 @@ class Context:
         return policy_for(self.effective_settings())
 
     def router(self, engine: str | None = None) -> Engine:
-        built = _engine(self.url, self.settings.model, str(self.settings.model_path or ""), engine or self.engine,
-                        self.review_threshold, self.effective_settings(), self.store)
+        try:
+            built = self._built(engine)
+        except PolicyMismatch as error:  # the store's active model was trained for another policy: say so, stop
+            st.error(theme.esc(error), icon=":material/rule:")
+            st.stop()
         watcher = getattr(getattr(built, "router", None), "watcher", None)
         if watcher is not None:
             watcher.refresh()  # one cheap read: a version promoted anywhere routes from here at once
         return built
+
+    def _built(self, engine: str | None) -> Engine:
+        return _engine(self.url, self.settings.model, str(self.settings.model_path or ""), engine or self.engine,
+                       self.review_threshold, self.effective_settings(), self.store)
 
 
 # construction ------------------------------------------------------------------------------------------------

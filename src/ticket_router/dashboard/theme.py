@@ -7,19 +7,48 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
-from ticket_router.domain import Category, Priority, Team
-from ticket_router.policy import DEFAULT_CATEGORY_TEAM
+from ticket_router.domain import Priority, Team
+from ticket_router.policy import DEFAULT_POLICY, RoutingPolicy
 
-# Colour-blind-safe hues (Okabe-Ito family), dark enough for white text.
-TEAM_COLORS: dict[str, str] = {
+# Colour-blind-safe hues (Okabe-Ito family), dark enough for white text: the built-in teams keep theirs under any
+# policy, so a manager who knows the default dashboard reads an operator's at a glance.
+BUILTIN_TEAM_COLORS: dict[str, str] = {
     Team.NETWORK_OPERATIONS.value: "#0072B2",
     Team.BILLING_SUPPORT.value: "#D55E00",
     Team.TECHNICAL_SUPPORT.value: "#009E73",
     Team.ACCOUNT_MANAGEMENT.value: "#8E44AD",
 }
-TEAM_ORDER: list[str] = [team.value for team in Team]
+# A policy's own teams take these by position (the order the policy first names them), after the built-in ones:
+# colour-blind-safe (Tol's muted and Okabe-Ito sets), distinct from the four above; repeated past the eighth.
+EXTRA_TEAM_COLORS: tuple[str, ...] = ("#CC79A7", "#B8860B", "#332288", "#661100", "#882255", "#44AA99", "#999933",
+                                      "#AA4499")
+
+
+class Palette(NamedTuple):
+    """The policy's teams and categories in their usual order, each with its colour."""
+
+    team_order: list[str]
+    team_colors: dict[str, str]
+    category_order: list[str]
+    category_colors: dict[str, str]
+
+
+def palette(policy: RoutingPolicy = DEFAULT_POLICY) -> Palette:
+    teams = [t.value for t in policy.teams]
+    own = [t for t in teams if t not in BUILTIN_TEAM_COLORS]
+    colors = {t: BUILTIN_TEAM_COLORS.get(t) or EXTRA_TEAM_COLORS[own.index(t) % len(EXTRA_TEAM_COLORS)]
+              for t in teams}
+    # A category wears the colour of the team it routes to, so a category chart reads like the team chart.
+    categories = {c.value: colors[t.value] for c, t in policy.category_team.items()}
+    return Palette(teams, colors, list(categories), categories)
+
+
+def ordered(order: list[str], seen: Iterable[str]) -> list[str]:
+    """`order`, then any name seen that it lacks (a team of decisions made under an earlier policy), sorted."""
+    return order + sorted(set(seen) - set(order))
+
 
 PRIORITY_COLORS: dict[str, str] = {"P0": "#B91C1C", "P1": "#EA580C", "P2": "#CA8A04", "P3": "#64748B"}
 PRIORITY_ORDER: list[str] = [p.value for p in Priority]
@@ -29,10 +58,6 @@ PRIORITY_MEANING: dict[str, str] = {
     "P2": "normal — today",
     "P3": "low — when free",
 }
-
-# A category wears the colour of the team it routes to, so a category chart reads like the team chart.
-CATEGORY_COLORS: dict[str, str] = {cat.value: TEAM_COLORS[team.value] for cat, team in DEFAULT_CATEGORY_TEAM.items()}
-CATEGORY_ORDER: list[str] = [cat.value for cat in Category]
 
 ACCENT = "#0F766E"
 MUTED = "#64748B"
@@ -69,8 +94,9 @@ def esc_lines(text: object) -> str:
     return "<br>".join(str(text).replace("\r\n", "\n").translate(_INERT).split("\n"))
 
 
-def team_color(team: str) -> str:
-    return TEAM_COLORS.get(team, MUTED)
+def team_color(team: str, policy: RoutingPolicy = DEFAULT_POLICY) -> str:
+    """The team's colour under `policy`; grey for a team it does not have (a decision under an earlier policy)."""
+    return palette(policy).team_colors.get(team, MUTED)
 
 
 def badge(text: str, color: str) -> str:
@@ -78,8 +104,8 @@ def badge(text: str, color: str) -> str:
     return f'<span class="tr-badge" style="background:{color}">{esc(text)}</span>'
 
 
-def team_badge(team: str) -> str:
-    return badge(team, team_color(team))
+def team_badge(team: str, policy: RoutingPolicy = DEFAULT_POLICY) -> str:
+    return badge(team, team_color(team, policy))
 
 
 def priority_badge(priority: str) -> str:

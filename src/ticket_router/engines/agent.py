@@ -198,7 +198,8 @@ class AgentEngine:
         if specialist_model is not None:
             from ticket_router.llm.specialists import Specialists
 
-            specialists = Specialists(specialist_model, self.specialist_model_id or "", budget, source)
+            specialists = Specialists(specialist_model, self.specialist_model_id or "", budget, source,
+                                      [c.value for c in self.router.policy.categories])
         deps = ToolDeps(router=self.router, ticket=item.ticket, context=item.context, batch=batch, redact=redact,
                         specialists=specialists)
         meter, retry = ModelCallMeter(), BudgetRetry(budget)

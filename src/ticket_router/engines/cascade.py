@@ -13,18 +13,19 @@ The rest keep their local decision (`engine="cascade"`, `llm=None`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from ticket_router.domain import Decision, Severity, Ticket
+from ticket_router.domain import Category, Decision, Severity, Ticket
 from ticket_router.engines.agent import AgentEngine, Prepared, prepare
-from ticket_router.policy import SERVICE_CATEGORIES
+from ticket_router.policy import DEFAULT_SERVICE_CATEGORIES
 from ticket_router.router import Router
 
 # Outages that make an unspecific non-service ticket suspect on their own.
 SERIOUS = frozenset({Severity.MAJOR, Severity.CRITICAL})
 
 
-def escalation_reason(item: Prepared, decision: Decision, threshold: float, model_failed: bool) -> str | None:
+def escalation_reason(item: Prepared, decision: Decision, threshold: float, model_failed: bool,
+                      service_categories: Collection[Category] = DEFAULT_SERVICE_CATEGORIES) -> str | None:
     """Why the embedded model's decision should be checked by the LLM, or None to keep it."""
     if model_failed:
         return "embedded model unavailable"
@@ -32,7 +33,7 @@ def escalation_reason(item: Prepared, decision: Decision, threshold: float, mode
         return f"confidence {decision.confidence:.2f} below {threshold:.2f}"
     status = item.context.status
     outage = status.worst
-    if outage is None or item.local.category in SERVICE_CATEGORIES:
+    if outage is None or item.local.category in service_categories:
         return None
     if status.services or outage.severity in SERIOUS:  # matched on a named service, or serious enough
         return f"{item.local.category.value} ticket from a customer inside active outage {outage.outage_id}"
@@ -59,7 +60,8 @@ class CascadeEngine:
                                      engine=self.name) for p in prepared]
         escalate: list[tuple[int, str]] = []
         for index, (item, decision) in enumerate(zip(prepared, decisions)):
-            reason = escalation_reason(item, decision, self.threshold, bool(model_reasons))
+            reason = escalation_reason(item, decision, self.threshold, bool(model_reasons),
+                                       router.policy.service_categories)
             if reason is not None:
                 escalate.append((index, reason))
         if escalate:

@@ -1,17 +1,19 @@
 """The model's final answer as a validated type, and how it becomes a `Classification`.
 
-The answer holds only policy enums and quoted evidence: it has no field for a priority or a confidence, and
+The answer holds only the policy's names (`answer_model` builds it per policy) and quoted evidence: it has no field for a priority or a confidence, and
 `extra="forbid"` rejects any it tries to add. Priority and confidence are computed in code from validated parts.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from ticket_router.domain import Category, ModelInfo, Team
+from ticket_router.domain import Category, ModelInfo, Name, Team
 from ticket_router.policy import RoutingPolicy
 from ticket_router.tools.classify import Classification
 
@@ -47,16 +49,29 @@ class AnswerBase(BaseModel):
         return [c for c in dict.fromkeys(value) if c != info.data.get("category")][:2]
 
 
+def policy_names(kind: type[Name], names: Sequence[str]) -> Any:
+    """A field type accepting only `names` (an `enum` in the JSON schema a model is shown), validated into `kind`:
+    the model can name only the policy's own teams and categories."""
+    return Annotated[Literal[tuple(names)], AfterValidator(kind)]
+
+
 @lru_cache(maxsize=8)
 def _answer_model(mapping: tuple[tuple[Category, Team], ...]) -> type[AnswerBase]:
     table = dict(mapping)
     listed = "; ".join(f"{c.value} -> {t.value}" for c, t in mapping)
+    category_name = policy_names(Category, [c.value for c in table])
+    team_name = policy_names(Team, list(dict.fromkeys(t.value for t in table.values())))
+    fields = AnswerBase.model_fields
 
     class RoutingAnswer(AnswerBase):
         __doc__ = (
             "The final routing answer for this ticket. Call this exactly once, as the last step. "
             f"Category to team: {listed}."
         )
+        category: category_name = Field(description=fields["category"].description)  # type: ignore[valid-type]
+        team: team_name = Field(description=fields["team"].description)  # type: ignore[valid-type]
+        secondary_categories: list[category_name] = Field(  # type: ignore[valid-type]
+            default_factory=list, description=fields["secondary_categories"].description)
 
         @model_validator(mode="after")
         def _team_matches_policy(self) -> RoutingAnswer:
@@ -71,7 +86,8 @@ def _answer_model(mapping: tuple[tuple[Category, Team], ...]) -> type[AnswerBase
 
 
 def answer_model(policy: RoutingPolicy) -> type[AnswerBase]:
-    """The answer type for `policy`: the team must be the one the policy maps the category to."""
+    """The answer type for `policy`: only its categories and teams, and the team must be the one the policy maps
+    the category to."""
     return _answer_model(tuple(policy.category_team.items()))
 
 
@@ -99,7 +115,7 @@ def blend(local: Classification, answer: AnswerBase, model: ModelInfo, policy: R
     """
     w = LLM_VOTE_WEIGHT
     probabilities = {c: (1 - w) * local.probabilities.get(c, 0.0) + (w if c == answer.category else 0.0)
-                     for c in Category}
+                     for c in policy.categories}
     ranked = sorted(probabilities, key=lambda c: -probabilities[c])
     secondary = [c for c in ranked[1:] if probabilities[c] >= policy.secondary_category_threshold]
     secondary += [c for c in answer.secondary_categories if c not in secondary and c != answer.category]

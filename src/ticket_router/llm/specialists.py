@@ -8,14 +8,17 @@ orchestrator rarely needs a second model, and every call adds a round trip.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from strands import Agent
 from strands.agent.conversation_manager import NullConversationManager
 
-from ticket_router.domain import Category, Service
+from ticket_router.domain import BUILTIN_CATEGORIES, Category, Service
 from ticket_router.llm.budget import Budget, BudgetRetry
+from ticket_router.llm.output import policy_names
 from ticket_router.llm.pricing import Usage
 
 
@@ -25,6 +28,14 @@ class SpecialistCategory(BaseModel):
     model_config = ConfigDict(extra="forbid")
     category: Category
     evidence: list[str] = Field(default_factory=list, max_length=5)
+
+
+@lru_cache(maxsize=8)
+def specialist_category(categories: tuple[str, ...]) -> type[SpecialistCategory]:
+    """`SpecialistCategory` accepting only the routing policy's `categories`."""
+    # the same name: it is the output tool's name the specialist is asked to call
+    return create_model("SpecialistCategory", __base__=SpecialistCategory, __doc__=SpecialistCategory.__doc__,
+                        category=(policy_names(Category, categories), ...))
 
 
 class SpecialistEntities(BaseModel):
@@ -46,15 +57,17 @@ class Specialists:
     `text` is the ticket exactly as the orchestrator sees it (`prompt.ticket_text`: redacted, its tags
     neutralised, cut to length), so it cannot close its `<ticket>` block here either."""
 
-    def __init__(self, model: Any, model_id: str, budget: Budget, text: str) -> None:
+    def __init__(self, model: Any, model_id: str, budget: Budget, text: str,
+                 categories: Sequence[str] = tuple(c.value for c in BUILTIN_CATEGORIES)) -> None:
         self.model = model
+        self.categories = tuple(categories)  # the routing policy's: the only ones the specialist may name
         self.model_id = model_id
         self.budget = budget
         self.text = text
         self.usage = {"round_trips": 0, "input_tokens": 0, "output_tokens": 0}
 
     async def classify(self) -> dict[str, Any]:
-        return await self._ask(SpecialistCategory)
+        return await self._ask(specialist_category(self.categories))
 
     async def extract(self) -> dict[str, Any]:
         return await self._ask(SpecialistEntities)

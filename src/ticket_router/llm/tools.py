@@ -63,6 +63,11 @@ def guarded(function: F) -> F:
     return run  # type: ignore[return-value]
 
 
+def _unknown_category(category: Category, deps: ToolDeps) -> dict[str, Any]:
+    known = ", ".join(c.value for c in deps.router.policy.categories)
+    return {"error": f"unknown category {category.value!r}; the routing policy's categories: {known}"}
+
+
 @dataclass
 class ToolDeps:
     """What the wrappers need for one ticket; handed to the agent as invocation state."""
@@ -172,6 +177,9 @@ def calculate_priority(tool_context: ToolContext, category: Category) -> dict[st
         category: The category to assume.
     """
     deps = _deps(tool_context, "calculate_priority")
+    category = Category(category)  # Strands hands over the JSON string
+    if category not in deps.router.policy.category_team:
+        return _unknown_category(category, deps)
     result = deps.router.priority(deps.ticket, category, deps.context, deps.batch.now)
     return {"priority": result.priority.value, "score": result.score, "rules": result.rules}
 
@@ -185,6 +193,9 @@ def route_to_team(tool_context: ToolContext, category: Category) -> dict[str, An
         category: The category to look up.
     """
     deps = _deps(tool_context, "route_to_team")
+    category = Category(category)  # Strands hands over the JSON string
+    if category not in deps.router.policy.category_team:
+        return _unknown_category(category, deps)
     routing = route_to_team_fn({category: 1.0}, deps.router.policy)
     return {"category": category.value, "team": routing.team.value}
 

@@ -26,5 +26,12 @@ class Classifier(Protocol):
         ...
 
 
+def model_categories(classifier: Classifier) -> list[Category] | None:
+    """The categories a classifier predicts (its `categories`), or None when it does not say (one that failed to
+    load, a test double): the start-up check against the policy needs them."""
+    categories = getattr(classifier, "categories", None)
+    return list(categories) if categories is not None else None
+
+
 def clip(text: str) -> str:
     return text[:MAX_CLASSIFY_CHARS]

@@ -1,5 +1,6 @@
 """A keyword-matching classifier: the benchmark baseline (like the specification's mock tools) and the
-fallback when the trained model cannot be loaded."""
+fallback when the trained model cannot be loaded. It knows the four built-in categories only (every policy keeps
+them), never a policy's own: under such a policy a fallback decision goes to one of those four's teams."""
 
 from __future__ import annotations
 
@@ -29,6 +30,11 @@ class KeywordClassifier:
     def __init__(self, keywords: dict[Category, tuple[str, ...]] | None = None) -> None:
         words = keywords or KEYWORDS
         self._patterns = {c: re.compile("|".join(re.escape(w) for w in ws), re.IGNORECASE) for c, ws in words.items()}
+
+    @property
+    def categories(self) -> list[Category]:
+        """Only the built-in categories: the keyword lists know nothing of a policy's own (a fallback only)."""
+        return list(self._patterns)
 
     def _hits(self, text: str) -> dict[Category, list[str]]:
         return {c: [m.group(0).lower() for m in p.finditer(text)] for c, p in self._patterns.items()}

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ticket_router.domain import Category
 from ticket_router.model import tfidf
 from ticket_router.model.corpus import LabelledTicket
 from ticket_router.model.tfidf import TfidfClassifier, softmax
@@ -72,7 +73,8 @@ def retrain_tfidf(
     seed: int,
 ) -> tuple[bytes, dict[str, Any]]:
     """The TF-IDF model refitted on corpus + `extra` (weighted), keeping the base model's fitted vocabulary, IDF
-    and temperature: only the logistic regression is refitted, so a call takes seconds, not minutes."""
+    and temperature: only the logistic regression is refitted, so a call takes seconds, not minutes. Its classes
+    are the base model's plus the categories only `extra` has (an operator policy's own)."""
     from scipy.sparse import csr_matrix, vstack
     from sklearn.linear_model import LogisticRegression
 
@@ -92,16 +94,42 @@ def retrain_tfidf(
     features = vstack([corpus, matrix([e.text for e in extra])]) if extra else corpus
     labels = [e.category.value for e in examples + extra]
     weights = np.concatenate([np.ones(len(examples)), np.full(len(extra), weight)])
+    categories = class_set(base.categories, extra)
     clf = warm_started(LogisticRegression(C=float(base.meta.get("C", 8.0)), max_iter=3000, class_weight="balanced",
-                                          random_state=seed), base.categories, base.coef, base.intercept)
+                                          random_state=seed), *widened(base.categories, base.coef, base.intercept,
+                                                                       categories))
     clf.fit(features, labels, sample_weight=weights)
-    columns = [list(clf.classes_).index(c.value) for c in base.categories]  # the corpus has every category
+    columns = [list(clf.classes_).index(c.value) for c in categories]
     coef, intercept = clf.coef_[columns], clf.intercept_[columns]
     meta = {**base.meta, "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "examples": len(examples) + len(extra)}
+            "examples": len(examples) + len(extra), "categories": [c.value for c in categories]}
     model = TfidfClassifier(base.word_names, base.word_idf, base.char_names, base.char_idf, coef, intercept,
-                            base.categories, base.temperature, meta)
-    return model.to_bytes(), {"trained_at": meta["trained_at"]}
+                            categories, base.temperature, meta)
+    return model.to_bytes(), {"trained_at": meta["trained_at"], "categories": meta["categories"]}
+
+
+def class_set(base: list[Category], extra: list[LabelledTicket]) -> list[Category]:
+    """The classes of a refit: the base model's, plus any category only the operator's tickets have (a policy's
+    own categories), in the order scikit-learn sorts them; the base model's own order when nothing is added."""
+    added = {e.category for e in extra} - set(base)
+    return base if not added else sorted({*base, *added}, key=str)
+
+
+def widened(base: list[Category], coef: np.ndarray, intercept: np.ndarray,
+            categories: list[Category]) -> tuple[list[Category], np.ndarray, np.ndarray]:
+    """A fitted model's coefficients for a wider class set: a zero row for each added category. The problem is
+    convex, so a refit from there reaches the optimum a cold start would, in fewer iterations (a 46-ticket `learn`
+    adding two categories took 155 s from here at --weight 20; from a cold start, at --weight 5, 229 s); the start
+    is fixed, so the result stays reproducible."""
+    if categories == base:
+        return base, coef, intercept
+    rows = {c: i for i, c in enumerate(base)}
+    wide_coef = np.zeros((len(categories), coef.shape[1]), dtype=coef.dtype)
+    wide_intercept = np.zeros(len(categories), dtype=intercept.dtype)
+    for index, category in enumerate(categories):
+        if category in rows:
+            wide_coef[index], wide_intercept[index] = coef[rows[category]], intercept[rows[category]]
+    return categories, wide_coef, wide_intercept
 
 
 def warm_started(clf: Any, categories: list[Any], coef: np.ndarray, intercept: np.ndarray) -> Any:

@@ -18,13 +18,14 @@ from typing import Any
 
 import numpy as np
 
+from ticket_router.domain import Category
 from ticket_router.model.calibration import FEATURES, Calibrator
 from ticket_router.model.corpus import LabelledTicket
 from ticket_router.model.encoder import DEFAULT_ENCODER, OnnxEncoder
 from ticket_router.model.ensemble import EnsembleClassifier, category_order
 from ticket_router.model.memory import DEFAULT_MEMORY_STRENGTH, OperatorMemory
 from ticket_router.model.tfidf import TfidfClassifier, softmax
-from ticket_router.model.train import fit_temperature
+from ticket_router.model.train import fit_temperature, widened
 
 HEAD_C = 4.0
 TFIDF_WEIGHT = 0.5
@@ -51,15 +52,16 @@ def encoder_digest() -> str:
 
 
 def fit_head(vectors: np.ndarray, labels: Sequence[str], weights: np.ndarray | None, seed: int,
-             start: EnsembleClassifier | None = None, C: float = HEAD_C) -> Any:
-    """The embedding head; from `start`'s head coefficients when given (a refit: fewer iterations)."""
+             start: tuple[list[Category], np.ndarray, np.ndarray] | None = None, C: float = HEAD_C) -> Any:
+    """The embedding head; from `start` (categories, head coefficients, intercepts) when given (a refit: fewer
+    iterations)."""
     from sklearn.linear_model import LogisticRegression
 
     from ticket_router.model.train import warm_started
 
     head = LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=seed)
     if start is not None:
-        head = warm_started(head, start.categories, start.head_coef, start.head_intercept)
+        head = warm_started(head, *start)
     return head.fit(vectors, list(labels), sample_weight=weights)
 
 
@@ -154,8 +156,9 @@ def retrain_ensemble(
 ) -> tuple[bytes, dict[str, Any]]:
     """The ensemble refitted on corpus + `extra` (weighted): both members' logistic regressions are refitted on
     cached features (TF-IDF vocabulary and corpus embeddings kept); weights, temperatures, prototypes and the
-    calibrator are kept from the base model. `extra` is also kept as the model's memory (`memory.py`), with
-    `memory_strength`."""
+    calibrator are kept from the base model (the calibrator reads class-agnostic signals: the top probability,
+    the members' agreement, the text's words; so it holds for added categories too). `extra` is also kept as
+    the model's memory (`memory.py`), with `memory_strength`."""
     from ticket_router.model.train import retrain_tfidf
 
     from ticket_router.model.registry import shared_encoder
@@ -170,13 +173,16 @@ def retrain_ensemble(
     vectors = np.vstack([corpus_vectors, extra_vectors])
     labels = [e.category.value for e in examples + copies + extra + extra_copies]
     weights = np.concatenate([np.ones(len(corpus_vectors)), np.full(len(extra_vectors), weight)])
-    head = fit_head(vectors, labels, weights, seed, start=base)
-    order = category_order(base.categories, head.classes_)
+    # the TF-IDF refit decided the classes (the base's plus the operator's own); added ones start from zero
+    start = widened(base.categories, base.head_coef, base.head_intercept, tfidf_model.categories)
+    head = fit_head(vectors, labels, weights, seed, start=start)
+    order = category_order(tfidf_model.categories, head.classes_)
     trained_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     memory = OperatorMemory(vectors=extra_vectors[:len(extra)], labels=[e.category.value for e in extra],
                             strength=memory_strength) if extra else None
     model = EnsembleClassifier(tfidf_model, head.coef_[order], head.intercept_[order], base.head_temperature,
                                base.tfidf_weight, base.prototypes, base.calibrator, encoder,
-                               {**base.meta, "trained_at": trained_at, "examples": len(examples) + len(extra)},
-                               memory=memory)
-    return model.to_bytes(), {"trained_at": trained_at, "memory_strength": memory_strength if extra else None}
+                               {**base.meta, "trained_at": trained_at, "examples": len(examples) + len(extra),
+                                "categories": [c.value for c in tfidf_model.categories]}, memory=memory)
+    return model.to_bytes(), {"trained_at": trained_at, "categories": model.meta["categories"],
+                              "memory_strength": memory_strength if extra else None}

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ticket_router.domain import ModelInfo, utcnow
-from ticket_router.model.base import Classifier
+from ticket_router.model.base import Classifier, model_categories
 from ticket_router.model.candidate import ModelArtifact, load_artifact
+from ticket_router.policy import RoutingPolicy
 from ticket_router.store.versions import ACTIVE, SHADOW, ModelVersion, ModelVersionStore, VersionExists
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,14 @@ def load_version(version: ModelVersion) -> Classifier:
     """The stored version as a classifier whose decisions record its name and version exactly."""
     return load_artifact(ModelArtifact(name=version.name, version=version.version, payload=version.payload,
                                        meta=version.meta.get("artifact", {})))
+
+
+def check_version(version: ModelVersion, policy: RoutingPolicy) -> None:
+    """Refuses (`PolicyMismatch`, naming them) a version that predicts categories `policy` lacks: promoting it
+    would leave every process on this policy unable to route with it."""
+    categories = model_categories(load_version(version))
+    if categories is not None:
+        policy.check_model(categories, f"{version.name} v{version.version}")
 
 
 def new_version_label(store: ModelVersionStore, artifact: ModelArtifact) -> str:
@@ -110,12 +119,14 @@ class ModelWatcher:
 
     def __init__(self, store: ModelVersionStore, on_active: Callable[[Classifier], None],
                  on_shadow: Callable[[Classifier | None], None], default: Callable[[], Classifier],
-                 interval_s: float = 30.0, loaded_active: str | None = None) -> None:
+                 interval_s: float = 30.0, loaded_active: str | None = None,
+                 check: Callable[[Classifier], object] = lambda classifier: classifier) -> None:
         self.store = store
         self.on_active = on_active
         self.on_shadow = on_shadow
         self.default = default
         self.interval_s = interval_s
+        self.check = check  # raises for a version this process's policy cannot route with
         self._stamp: int | None = None
         self._loaded: dict[str, str | None] = {ACTIVE: loaded_active, SHADOW: None}
         self._stop = threading.Event()
@@ -149,7 +160,9 @@ class ModelWatcher:
         if stored is None:
             return None
         try:
-            return load_version(stored)
+            classifier = load_version(stored)
+            self.check(classifier)
+            return classifier
         except Exception as error:  # noqa: BLE001 - a version that fails to load leaves the shipped model in use
             log.error("model version failed to load", extra={"role": role, "model_version": version,
                                                               "error": type(error).__name__})

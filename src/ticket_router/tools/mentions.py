@@ -13,6 +13,8 @@ from collections.abc import Mapping
 
 from ticket_router.domain import Category
 
+# Cues of the four built-in categories only: a policy's own categories (examples/six-teams.toml) have none, so they
+# are secondary only when the model gives them the probability (`secondary_category_threshold`).
 MENTION_CUES: Mapping[Category, tuple[str, ...]] = {
     Category.BILLING_DISPUTE: (
         "refund", "refunded", "overcharged", "overcharge", "charged", "charges", "charge", "bill", "billed",

@@ -7,7 +7,7 @@ import re
 from pydantic import BaseModel, ConfigDict
 
 from ticket_router.domain import MAX_TOOL_CHARS, Category
-from ticket_router.policy import SERVICE_CATEGORIES, RoutingPolicy
+from ticket_router.policy import RoutingPolicy
 
 CRITICAL_CUES = (
     "no service", "no signal", "no internet", "no dial tone", "completely down", "totally down", "is down",
@@ -70,7 +70,7 @@ def assess_severity(text: str, category: Category, policy: RoutingPolicy) -> Iss
     text = text[:MAX_TOOL_CHARS]
     critical_cues = list(dict.fromkeys(" ".join(m.group(0).lower().split()) for m in _CRITICAL.finditer(text)))
     inquiry = bool(_INQUIRY.search(text))
-    critical = bool(critical_cues) and category in SERVICE_CATEGORIES
+    critical = bool(critical_cues) and category in policy.service_categories
     base = policy.category_severity[category]
     if critical:
         value = 1.0
@@ -81,7 +81,7 @@ def assess_severity(text: str, category: Category, policy: RoutingPolicy) -> Iss
     return IssueSeverity(
         value=value,
         critical=critical,
-        service_affecting=category in SERVICE_CATEGORIES and not (inquiry and not critical_cues),
+        service_affecting=category in policy.service_categories and not (inquiry and not critical_cues),
         general_inquiry=inquiry and not critical_cues,
         cues=critical_cues,
     )

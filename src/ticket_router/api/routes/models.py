@@ -16,6 +16,8 @@ from ticket_router.api.deps import Services, ServicesDep, require_admin_key
 from ticket_router.api.errors import ADMIN_ONLY, NOT_FOUND
 from ticket_router.domain import utcnow
 from ticket_router.model.compare import ShadowReport, compare_shadow
+from ticket_router.model.versions import check_version
+from ticket_router.policy import PolicyMismatch
 from ticket_router.store.versions import ACTIVE, SHADOW, ModelVersionStore, UnknownVersion
 
 router = APIRouter(prefix="/models", tags=["models"])
@@ -72,17 +74,25 @@ def list_models(services: ServicesDep) -> ModelsPublic:
     return _overview(services)
 
 
-@router.post("/{version}/promote", response_model=ModelsPublic, responses={**ADMIN_ONLY, **NOT_FOUND},
-             dependencies=ADMIN)
+@router.post("/{version}/promote", response_model=ModelsPublic, dependencies=ADMIN,
+             responses={**ADMIN_ONLY, **NOT_FOUND,
+                        409: {"description": "the version predicts categories the policy lacks"}})
 def promote_model(version: Version, services: ServicesDep) -> ModelsPublic:
-    """Make a stored version the active model.
+    """Make a stored version the active model; 409 when it predicts categories this service's policy lacks.
 
     Needs an administrator key (`ticket-router keys create --admin`, or one in `TICKET_ROUTER_ADMIN_API_KEYS`);
     any other valid key gets 403."""
+    store = _store(services)
+    found = store.get_model_version(version)
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "unknown model version")
     try:
-        _store(services).promote_model(version, utcnow())
+        check_version(found, services.router.policy)
+        store.promote_model(version, utcnow())
     except UnknownVersion:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "unknown model version") from None
+    except PolicyMismatch as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
     return _overview(services)
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, HTTPException, Path, Response, status
 
-from ticket_router.api.deps import DispatcherDep, TicketsDep
+from ticket_router.api.deps import DispatcherDep, ServicesDep, TicketsDep
 from ticket_router.api.errors import NOT_FOUND
 from ticket_router.api.schemas import (
     CONTROL_CHARS,
@@ -20,7 +20,7 @@ from ticket_router.api.schemas import (
     TicketPublic,
     TicketView,
 )
-from ticket_router.api.validation import parse_ticket
+from ticket_router.api.validation import parse_ticket, policy_team
 from ticket_router.domain import Decision
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
@@ -71,8 +71,11 @@ def reroute_ticket(ticket_id: TicketId, tickets: TicketsDep,
 
 @router.post("/{ticket_id}/feedback", status_code=status.HTTP_201_CREATED, response_model=FeedbackPublic,
              responses=NOT_FOUND)
-def create_feedback(ticket_id: TicketId, body: FeedbackCreate, tickets: TicketsDep) -> FeedbackPublic:
-    """What the ticket really needed, from the agent who worked it: how accuracy is measured in production."""
+def create_feedback(ticket_id: TicketId, body: FeedbackCreate, tickets: TicketsDep,
+                    services: ServicesDep) -> FeedbackPublic:
+    """What the ticket really needed, from the agent who worked it: how accuracy is measured in production. The
+    team must be one of the routing policy's (400 naming them otherwise)."""
+    policy_team(body.team, services.router.policy)
     item = tickets.feedback(ticket_id, body.model_dump())
     if item is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "unknown ticket")
