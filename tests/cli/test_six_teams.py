@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from apitest import AUTH, make_settings
+from apitest import ADMIN_AUTH, ADMIN_KEY, make_settings
 from backends import backend_url, service_store  # noqa: F401 - fixtures: both backends
 from fastapi.testclient import TestClient
 from learning import HELD_OUT_FRAUD, HELD_OUT_RETENTION, SIX_TEAMS_POLICY, cli, six_team_records
@@ -91,10 +91,12 @@ def test_export_import_and_promote_follow_the_policy_on_each_backend(six_teams, 
 def test_the_api_routes_to_the_policy_s_teams_and_takes_feedback_only_for_them(six_teams, service_store):  # noqa: F811
     _, _, exported = six_teams
     import_version(service_store, exported.read_bytes())
-    with TestClient(create_app(make_settings(), store=service_store), headers=AUTH) as built_in:
+    with TestClient(create_app(make_settings(admin_api_keys=ADMIN_KEY), store=service_store),
+                    headers=ADMIN_AUTH) as built_in:
         conflict = built_in.post("/v1/models/1-op1/promote")
         assert conflict.status_code == 409 and "lacks: 'Cancellation', 'Fraud'" in conflict.json()["detail"]
-    with TestClient(create_app(make_settings(policy=SIX_TEAMS_POLICY), store=service_store), headers=AUTH) as api:
+    with TestClient(create_app(make_settings(policy=SIX_TEAMS_POLICY, admin_api_keys=ADMIN_KEY), store=service_store),
+                    headers=ADMIN_AUTH) as api:
         assert api.post("/v1/models/1-op1/promote").json()["serving"].endswith("/1-op1")
         routed = api.post("/v1/tickets/batch", json={"tickets": [
             {"ticket_id": f"A{i}", "description": text} for i, text in enumerate(HELD_OUT_FRAUD + HELD_OUT_RETENTION)
