@@ -1,7 +1,8 @@
 """The model's final answer as a validated type, and how it becomes a `Classification`.
 
 The answer holds only the policy's names (`answer_model` builds it per policy) and quoted evidence: it has no
-field for a priority or a confidence, and `extra="forbid"` rejects any it tries to add. Priority and confidence are computed in code from validated parts.
+field for a priority or a confidence, and `extra="forbid"` rejects any it tries to add. Priority and confidence
+are computed in code from validated parts.
 """
 
 from __future__ import annotations
