@@ -124,7 +124,7 @@ def test_a_built_in_team_the_map_no_longer_names_drops_out_of_the_policy():
      "service_categories names category 'Outage', not in category_team"),
     ('[category_team]\n"Fraud" = "  "\n', "category_team.Fraud: a team name must not be blank"),
     ('[category_team]\n"Fraud" = "Fraud\\u0007Desk"\n', "a team name must not contain control characters"),
-    (f'[category_team]\n"Fraud" = "{"x" * 81}"\n', "a team name has at most 80 characters"),
+    (f'[category_team]\n"Fraud" = "{"x" * 51}"\n', "a team name has at most 50 characters"),
 ])
 def test_a_policy_of_its_own_teams_is_refused_naming_what_is_wrong(tmp_path, text, reason):
     assert reason in refusal(tmp_path, 'version = "a"\n' + text)

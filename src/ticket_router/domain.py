@@ -15,8 +15,10 @@ from pydantic import (BaseModel, ConfigDict, Field, GetCoreSchemaHandler, Valida
 from pydantic_core import core_schema
 
 
-# A team or category name: one line a person reads in a badge or a filter.
-MAX_NAME_CHARS = 80
+# A team or category name: one line a person reads in a badge or a filter. The SQL store keeps decisions' and
+# feedback's team and category in 50-character columns (store/schema.py), so a longer name would start and then
+# fail at its first save on PostgreSQL.
+MAX_NAME_CHARS = 50
 
 
 class Name(str):
