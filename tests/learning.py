@@ -66,6 +66,28 @@ def shipped_version(label: str = "test-1", **meta: object):  # type: ignore[no-u
                         status="candidate", meta={"artifact": artifact.meta, **meta}, payload=artifact.payload)
 
 
+def training_cache(factory) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The environment that points `learn` at one training cache for the whole test session: the corpus features
+    and embeddings are computed by the first training run and read by every later one."""
+    return {"XDG_CACHE_HOME": str(factory.getbasetemp() / "training-cache")}
+
+
+def learn_and_export(factory, name: str, records: list, *args: str):  # type: ignore[no-untyped-def]
+    """`learn FILE --weight 20 --promote` on `records` (dicts, or raw lines) in a fresh folder and database, then
+    `models export` of the version it stored: (the learn run, the database, the exported file)."""
+    folder = factory.mktemp(name)
+    labelled = folder / "labelled.jsonl"
+    labelled.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records),
+                        encoding="utf-8")
+    db = folder / "learn.db"
+    result = cli(["learn", str(labelled), "--weight", "20", "--promote", "--db", str(db), *args], folder,
+                 **training_cache(factory))
+    exported = folder / "model.json"
+    export = cli(["models", "export", "1-op1", str(exported), "--db", str(db)], folder)
+    assert export.returncode == 0, export.stderr
+    return result, db, exported
+
+
 def cli(args: list[str], tmp_path: Path, url: str | None = None, **env: str):  # type: ignore[no-untyped-def]
     """The real console entry point in a subprocess, on the database `url` (else whatever `args` name)."""
     import os

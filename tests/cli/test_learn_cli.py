@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from backends import backend_url  # noqa: F401 - fixture: both backends
-from learning import BILLING, ESIM, HELD_OUT_ESIM, cli, write_labelled
+from learning import (BILLING, ESIM, HELD_OUT_ESIM, cli, labelled_records, learn_and_export, training_cache,
+                      write_labelled)
 
 from ticket_router.domain import Feedback, Team
 from ticket_router.store import open_store
@@ -27,15 +28,13 @@ def _routed(stdout: str) -> list[dict]:  # type: ignore[type-arg]
 
 @pytest.fixture(scope="session")
 def learned(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    folder = tmp_path_factory.mktemp("learn")
-    labelled = write_labelled(folder / "operator.jsonl",
-                              ["{broken", json.dumps({"ticket_id": "S", "description": "x", "team": "Sales"})])
-    db = folder / "learn.db"
-    result = cli(["learn", str(labelled), "--weight", "20", "--promote", "--db", str(db)], folder)
-    exported = folder / "model.json"
-    export = cli(["models", "export", "1-op1", str(exported), "--db", str(db)], folder)
-    assert export.returncode == 0, export.stderr
-    return result, db, exported
+    bad = ["{broken", json.dumps({"ticket_id": "S", "description": "x", "team": "Sales"})]
+    return learn_and_export(tmp_path_factory, "learn", [*labelled_records(), *bad])
+
+
+@pytest.fixture
+def cache(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return training_cache(tmp_path_factory)  # the corpus features the session's first training computed
 
 
 def test_learn_stores_compares_promotes_and_routing_follows_the_labels(learned, tmp_path):
@@ -95,10 +94,8 @@ def test_learn_from_feedback_reads_agents_labels_from_the_store(tmp_path):
     assert result.returncode == 1 and "3 usable labelled tickets; at least 20" in result.stderr
 
 
-def test_learn_from_feedback_trains_on_the_agents_latest_labels(learned, tmp_path):
+def test_learn_from_feedback_trains_on_the_agents_latest_labels(cache, tmp_path):
     """Agents confirm and correct routed tickets; `learn --from-feedback` trains on their latest word."""
-    _, db, _ = learned
-    cache = {"XDG_CACHE_HOME": str(db.parent / ".cache")}  # the corpus features the session fixture computed
     fb = tmp_path / "fb.db"
     texts = _tickets(tmp_path / "t.jsonl", ESIM + BILLING, "F")
     assert cli(["route", str(texts), "--db", str(fb)], tmp_path).returncode == 0
@@ -121,11 +118,10 @@ def test_learn_from_feedback_trains_on_the_agents_latest_labels(learned, tmp_pat
     assert shown["status"] == "candidate"  # stored, not promoted
 
 
-def test_promote_refuses_a_candidate_worse_than_the_active_model_unless_forced(learned, tmp_path):
+def test_promote_refuses_a_candidate_worse_than_the_active_model_unless_forced(learned, cache, tmp_path):
     """The active version was trained on these very tickets (in-sample), so a new candidate scored out of fold
     is worse on them: --promote says why and keeps the active model; --force promotes anyway."""
     _, db, _ = learned
-    cache = {"XDG_CACHE_HOME": str(db.parent / ".cache")}
     copy = tmp_path / "copy.db"
     copy.write_bytes(db.read_bytes())
     labelled = write_labelled(tmp_path / "operator.jsonl")

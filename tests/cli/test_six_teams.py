@@ -12,7 +12,7 @@ import pytest
 from apitest import ADMIN_AUTH, ADMIN_KEY, make_settings
 from backends import backend_url, service_store  # noqa: F401 - fixtures: both backends
 from fastapi.testclient import TestClient
-from learning import HELD_OUT_FRAUD, HELD_OUT_RETENTION, SIX_TEAMS_POLICY, cli, six_team_records
+from learning import HELD_OUT_FRAUD, HELD_OUT_RETENTION, SIX_TEAMS_POLICY, cli, learn_and_export, six_team_records
 
 from ticket_router.api import create_app
 from ticket_router.model.versions import import_version
@@ -34,15 +34,7 @@ def _teams(stdout: str) -> list[str]:
 
 @pytest.fixture(scope="session")
 def six_teams(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    folder = tmp_path_factory.mktemp("six")
-    labelled = folder / "six.jsonl"
-    labelled.write_text("".join(json.dumps(r) + "\n" for r in six_team_records()), encoding="utf-8")
-    db = folder / "six.db"
-    result = cli(["learn", str(labelled), "--weight", "20", "--promote", "--db", str(db), *POLICY], folder)
-    exported = folder / "six-model.json"
-    export = cli(["models", "export", "1-op1", str(exported), "--db", str(db)], folder)
-    assert export.returncode == 0, export.stderr
-    return result, db, exported
+    return learn_and_export(tmp_path_factory, "six", six_team_records(), *POLICY)
 
 
 def test_learn_with_a_six_team_policy_trains_a_model_that_routes_to_the_new_teams(six_teams, tmp_path):
